@@ -1,0 +1,238 @@
+//! Differential tests: every program runs at the type level (in rustc's
+//! trait solver, while this file compiles) and at the value level (the
+//! twin, when the test runs); verdict, registers and stack must agree.
+//! Where a program has a known answer, both levels must give it.
+
+use frunk::HList;
+use programs::examples::*;
+use typenum::consts::*;
+use typenum::Unsigned;
+use typevm::isa::{regs::*, *};
+use typevm::interp;
+use typevm::reflect::{Item, Program, Snapshot, Snapshots, Status};
+use typevm::value::Value;
+use typevm::{num, Val};
+
+/// A test that compares the two levels on one program, input and budget,
+/// and returns the type-level snapshot for further assertions.
+macro_rules! same {
+    ($name:ident: $p:ty $(, input = $i:ty)? $(, budget = $b:ty)? $(=> $check:expr)?) => {
+        #[test]
+        fn $name() {
+            type Input = same!(@input $($i)?);
+            type Budget = same!(@budget $($b)?);
+            const SNAP: Snapshot =
+                <typevm::Outcome<<$p as Program>::Code, Input, Budget> as Snapshots>::SNAPSHOT;
+            let snap = SNAP;
+            hold_to::<$p>(<Input as Value>::VAL, <Budget as Unsigned>::U64, &snap);
+            $( ($check)(&snap); )?
+        }
+    };
+    (@input) => { frunk::HNil };
+    (@input $i:ty) => { $i };
+    (@budget) => { typevm::DefaultBudget };
+    (@budget $b:ty) => { $b };
+}
+
+/// Run the twin and hold it to the type level's snapshot.
+fn hold_to<P: Program>(input: Val, budget: u64, snap: &Snapshot) -> interp::Finished {
+    let mut stack = Vec::new();
+    let mut rest = input;
+    while let Some((h, t)) = rest.uncons() {
+        stack.push(h);
+        rest = t;
+    }
+    stack.reverse(); // the twin takes the input bottom first
+    let twin = interp::run(P::OPS, &stack, budget).expect("program stays inside the twin's limits");
+    assert_eq!(twin.verdict, snap.verdict, "{}: verdicts differ", P::NAME);
+    assert_eq!(twin.regs, snap.regs, "{}: registers differ", P::NAME);
+    assert!(twin.stack_matches(&snap.stack), "{}: stacks differ: twin {:?}, types {:?}", P::NAME, twin.stack(), snap.stack);
+    twin
+}
+
+fn top(s: &Snapshot) -> Val {
+    s.stack.uncons().expect("a result on the stack").0
+}
+
+fn halted_with(n: u64) -> impl Fn(&Snapshot) {
+    move |s: &Snapshot| {
+        assert_eq!(s.verdict.status, Status::Halted);
+        assert_eq!(top(s), Val::Num(n));
+    }
+}
+
+fn faulted(check: &'static str, message_start: &'static str) -> impl Fn(&Snapshot) {
+    move |s: &Snapshot| match s.verdict.status {
+        Status::Faulted { reason, .. } => {
+            assert_eq!(reason.check, check);
+            assert!(reason.message.starts_with(message_start), "{}", reason.message);
+        }
+        other => panic!("expected a fault, got {other:?}"),
+    }
+}
+
+// ------------------------------------------------------------ the examples
+
+same!(sum_to_8: SumTo, input = HList![U8] => halted_with(36));
+same!(sum_to_0: SumTo, input = HList![U0] => halted_with(0));
+same!(sum_to_100: SumTo, input = HList![U100] => halted_with(5050));
+same!(mul_by_add_7_6: MulByAdd, input = HList![U6, U7] => halted_with(42));
+same!(mul_by_add_by_zero: MulByAdd, input = HList![U0, U9] => halted_with(0));
+same!(fibonacci_10: Fibonacci, input = HList![U10] => halted_with(55));
+same!(fibonacci_50: Fibonacci, input = HList![U50] => halted_with(12_586_269_025));
+same!(nested_count_5: NestedCount, input = HList![U5] => halted_with(15));
+same!(gcd_48_18: Gcd, input = HList![U18, U48] => halted_with(6));
+same!(gcd_coprime: Gcd, input = HList![U17, U64] => halted_with(1));
+same!(popcount: Popcount, input = HList![num!(0xf0f0_0000_0000_0001)] => halted_with(9));
+same!(list_sum: ListSum, input = HList![HList![U3, U4, U5]] => halted_with(12));
+same!(list_sum_empty: ListSum, input = HList![HList![]] => halted_with(0));
+same!(list_max: ListMax, input = HList![HList![U3, U9, U2, U7]] => halted_with(9));
+same!(collatz_27: CollatzSteps, input = HList![U27] => halted_with(111));
+same!(swap16: Swap16, input = HList![num!(0xabcd)] => halted_with(0xcdab));
+same!(fails_on_purpose: FailsOnPurpose => faulted("examples: fail on purpose", "the program failed"));
+same!(forever_runs_out: Forever, budget = U1000 => |s: &Snapshot| assert_eq!(s.verdict.status, Status::Exhausted));
+
+// ------------------------------------------------------------ instructions
+
+typevm::program! {
+    StackOps = [Push<U1>, Push<U2>, Swap, Over, Dup, Pop, Halt];
+    AllRegisters = [
+        Push<U1>, Store<R0>, Push<U2>, Store<R1>, Push<U3>, Store<R2>, Push<U4>, Store<R3>,
+        Push<U5>, Store<R4>, Push<U6>, Store<R5>, Push<U7>, Store<R6>, Push<U8>, Store<R7>,
+        Load<R7>, Load<R0>, Halt,
+    ];
+    AddMax = [Push<num!(0xffff_ffff_ffff_fffe)>, Push<U1>, Add, Halt];
+    AddOverflow = [Push<num!(0xffff_ffff_ffff_ffff)>, Push<U1>, Add, Halt];
+    AddCarryChain = [Push<num!(0x00ff_ffff_ffff_ffff)>, Push<U1>, Add, Halt];
+    SubToZero = [Push<num!(0x1234_5678_9abc_def0)>, Push<num!(0x1234_5678_9abc_def0)>, Sub, Halt];
+    SubBorrowChain = [Push<num!(0x1_0000_0000)>, Push<U1>, Sub, Halt];
+    SubUnderflow = [Push<U2>, Push<U5>, Sub, Halt];
+    Bitwise = [
+        Push<num!(0xff00_ff00_ff00_ff00)>, Push<num!(0x0ff0_0ff0_0ff0_0ff0)>, And,
+        Push<num!(0x1000_0000_0000_0001)>, Or,
+        Push<num!(0xffff_ffff_ffff_ffff)>, Xor, Halt,
+    ];
+    ShiftLeft = [Push<U1>, Push<U63>, Shl, Halt];
+    ShiftLeftOverflow = [Push<U3>, Push<U63>, Shl, Halt];
+    ShiftTooFarLeft = [Push<U1>, Push<U64>, Shl, Halt];
+    ShiftRight = [Push<num!(0x8000_0000_0000_0000)>, Push<U63>, Shr, Halt];
+    ShiftTooFarRight = [Push<U1>, Push<U64>, Shr, Halt];
+    Compare = [
+        Push<num!(0xffff_ffff_0000_0000)>, Push<num!(0xffff_fffe_ffff_ffff)>, Lt,
+        Push<num!(0xffff_fffe_ffff_ffff)>, Push<num!(0xffff_ffff_0000_0000)>, Lt,
+        Push<num!(0x1234)>, Push<num!(0x1234)>, Eq,
+        Push<num!(0x1234)>, Push<num!(0x1235)>, Eq, Halt,
+    ];
+    JzTaken = [Push<U0>, Jz<Fwd<U1>>, Push<U7>, Halt];
+    JzNotTaken = [Push<U1>, Jz<Fwd<U1>>, Push<U7>, Halt];
+    JnzTaken = [Push<U3>, Jnz<Fwd<U1>>, Push<U7>, Halt];
+    JmpZero = [Jmp<Fwd<U0>>, Push<U7>, Halt];
+    JmpPastEnd = [Push<U1>, Jmp<Fwd<U5>>, Halt];
+    JmpBeforeStart = [Push<U1>, Push<U2>, Jmp<Back<U3>>, Halt];
+    FallsOffEnd = [Push<U1>];
+    PopEmpty = [Pop, Halt];
+    AddOneOperand = [Push<U1>, Add, Halt];
+    AddList = [Push<HList![U1]>, Push<U1>, Add, Halt];
+    UnconsNumber = [Push<U1>, Uncons, Halt];
+    FieldOfNumber = [Push<U1>, Field<U0>, Halt];
+    FieldOfRecord = [Push<Window>, Field<U2>, Halt];
+    NoSuchFieldInRecord = [Push<Window>, Field<U3>, Halt];
+    AssertPasses = [Push<U9>, Push<U1>, Assert, Halt];
+    AssertFails = [Push<Window>, Push<U0>, Assert<WindowTooSmall>, Halt];
+    JzOnList = [Push<HList![]>, Jz<Fwd<U0>>, Halt];
+}
+
+typevm::record!(
+    /// A record for the field tests: name, base, size.
+    pub struct Window = [U1, num!(0x0900_0000), num!(0x1000)] as typevm::value::Display::Window
+);
+typevm::reason! {
+    WindowTooSmall: "tests: windows", "window {item} is too small", "grow it";
+}
+
+same!(stack_ops: StackOps => |s: &Snapshot| {
+    // 1 2 -> Swap: 2 1 -> Over: 2 1 2 -> Dup: 2 1 2 2 -> Pop: 2 1 2
+    assert_eq!(s.stack, Val::Cons(&Val::Num(2), &Val::Cons(&Val::Num(1), &Val::Cons(&Val::Num(2), &Val::Nil))));
+});
+same!(all_registers: AllRegisters => |s: &Snapshot| {
+    assert_eq!(s.regs.map(|v| v.num().unwrap()), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+same!(add_max: AddMax => halted_with(u64::MAX));
+same!(add_overflow: AddOverflow => faulted("typevm", "arithmetic overflow"));
+same!(add_carry_chain: AddCarryChain => halted_with(0x0100_0000_0000_0000));
+same!(sub_to_zero: SubToZero => halted_with(0));
+same!(sub_borrow_chain: SubBorrowChain => halted_with(0xffff_ffff));
+same!(sub_underflow: SubUnderflow => faulted("typevm", "subtract underflow"));
+same!(bitwise: Bitwise => halted_with(((0xff00_ff00_ff00_ff00u64 & 0x0ff0_0ff0_0ff0_0ff0) | 0x1000_0000_0000_0001) ^ u64::MAX));
+same!(shift_left: ShiftLeft => halted_with(1 << 63));
+same!(shift_left_overflow: ShiftLeftOverflow => faulted("typevm", "arithmetic overflow"));
+same!(shift_too_far_left: ShiftTooFarLeft => faulted("typevm", "shift amount"));
+same!(shift_right: ShiftRight => halted_with(1));
+same!(shift_too_far_right: ShiftTooFarRight => faulted("typevm", "shift amount"));
+same!(compare: Compare => |s: &Snapshot| {
+    let mut got = Vec::new();
+    let mut rest = s.stack;
+    while let Some((h, t)) = rest.uncons() { got.push(h.num().unwrap()); rest = t; }
+    assert_eq!(got, [0, 1, 1, 0]); // top first: ne, eq, gt-is-not-lt, lt
+});
+same!(jz_taken: JzTaken => |s: &Snapshot| assert_eq!(s.stack, Val::Nil));
+same!(jz_not_taken: JzNotTaken => halted_with(7));
+same!(jnz_taken: JnzTaken => |s: &Snapshot| assert_eq!(s.stack, Val::Nil));
+same!(jmp_zero: JmpZero => halted_with(7));
+same!(jmp_past_end: JmpPastEnd => |s: &Snapshot| {
+    faulted("typevm", "`{op}` jumps past the end")(s);
+    assert_eq!(s.verdict.pc, 1);
+});
+same!(jmp_before_start: JmpBeforeStart => |s: &Snapshot| {
+    faulted("typevm", "`{op}` jumps before the start")(s);
+    assert_eq!(s.verdict.pc, 2);
+});
+same!(falls_off_end: FallsOffEnd => |s: &Snapshot| {
+    faulted("typevm", "execution ran past the last instruction")(s);
+    assert_eq!(s.verdict.pc, 1);
+});
+same!(pop_empty: PopEmpty => faulted("typevm", "stack underflow"));
+same!(add_one_operand: AddOneOperand => faulted("typevm", "stack underflow"));
+same!(add_list: AddList => faulted("typevm", "`{op}` expects a number"));
+same!(uncons_number: UnconsNumber => faulted("typevm", "`{op}` expects a list"));
+same!(field_of_number: FieldOfNumber => faulted("typevm", "`{op}` expects a record"));
+same!(field_of_record: FieldOfRecord => halted_with(0x1000));
+same!(no_such_field: NoSuchFieldInRecord => faulted("typevm", "`{op}`: record {item} has no such field"));
+same!(assert_passes: AssertPasses => |s: &Snapshot| assert_eq!(s.stack, Val::Nil));
+same!(assert_fails: AssertFails => |s: &Snapshot| match s.verdict.status {
+    Status::Faulted { reason, item: Item::One(Val::Rec(r)) } => {
+        assert_eq!(reason.check, "tests: windows");
+        assert_eq!(r.name, "Window");
+    }
+    other => panic!("{other:?}"),
+});
+same!(jz_on_list: JzOnList => faulted("typevm", "`{op}` expects a number"));
+
+// ------------------------------------------------------------ tick counting
+
+// SumTo on 8 takes exactly 182 ticks (checked against the twin below): a
+// budget of 182 halts at both levels, 181 runs out at both levels.
+same!(budget_exact: SumTo, input = HList![U8], budget = U182 => halted_with(36));
+same!(budget_one_short: SumTo, input = HList![U8], budget = U181 =>
+    |s: &Snapshot| assert_eq!(s.verdict.status, Status::Exhausted));
+
+#[test]
+fn sum_to_8_tick_count() {
+    let run = interp::run(SumTo::OPS, &[Val::Num(8)], 1000).unwrap();
+    assert_eq!(run.ticks, 182);
+}
+
+/// A messages check: the const-built text a failed check becomes.
+#[test]
+fn verdict_messages_read_as_the_failure() {
+    const SNAP: Snapshot = <typevm::Outcome<<SubUnderflow as Program>::Code> as Snapshots>::SNAPSHOT;
+    let m = typevm::message::verdict_message(&SNAP.verdict, "SubUnderflow", 0);
+    assert_eq!(
+        m.as_str(),
+        "typevm fault in `SubUnderflow` at instruction #2 (`Sub`): subtract underflow: 0x2 - 0x5 is negative\n\
+         help: compare with `Lt` before subtracting"
+    );
+    const W: Snapshot = <typevm::Outcome<<AssertFails as Program>::Code> as Snapshots>::SNAPSHOT;
+    let m = typevm::message::verdict_message(&W.verdict, "AssertFails", 0);
+    assert_eq!(m.as_str(), "check `tests: windows` failed: window `Window` [0x9000000, +0x1000) is too small\nhelp: grow it");
+}

@@ -1,0 +1,354 @@
+//! The value-level twin: the same rules as the type-level machine, run on
+//! [`Val`]s. It counts ticks exactly as the type level does (a jump over `N`
+//! instructions costs `N` extra ticks), so a budget means the same at both
+//! levels, and it can trace every tick for `explain`.
+
+use crate::reason::{self, Reason, ReasonInfo};
+use crate::reflect::{Dir, Item, Op, Status, Verdict};
+use crate::value::Val;
+
+/// Most values the twin's stack holds (the type level has no such limit; a
+/// program that needs more is outside the twin's domain and says so).
+pub const STACK_CAP: usize = 256;
+
+/// What the twin was doing during a tick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Ready,
+    SeekFwd { left: u64, moved: u64 },
+    SeekBack { left: u64, moved: u64 },
+}
+
+/// One tick, as `explain` prints it.
+#[derive(Clone, Copy, Debug)]
+pub struct Tick<'a> {
+    /// 1-based tick number.
+    pub n: u64,
+    /// Index of the instruction executed, or the position of a seek.
+    pub pc: usize,
+    /// The instruction executed (`None` for a seek tick).
+    pub op: Option<Op>,
+    pub mode: Mode,
+    /// The stack after the tick, bottom first.
+    pub stack: &'a [Val],
+    pub regs: &'a [Val; 8],
+}
+
+/// The end of a twin run.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    pub verdict: Verdict,
+    pub regs: [Val; 8],
+    stack: [Val; STACK_CAP],
+    depth: usize,
+    /// Ticks used.
+    pub ticks: u64,
+}
+
+impl Finished {
+    /// The stack, bottom first.
+    pub fn stack(&self) -> &[Val] {
+        &self.stack[..self.depth]
+    }
+
+    /// The stack as a list value, top first (as the type level reflects it).
+    pub fn stack_matches(&self, list: &Val) -> bool {
+        let mut rest = *list;
+        for v in self.stack().iter().rev() {
+            match rest.uncons() {
+                Some((h, t)) if h.same(v) => rest = t,
+                _ => return false,
+            }
+        }
+        rest.uncons().is_none() && rest.is_list()
+    }
+}
+
+/// The twin cannot represent this run (its stack limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutsideTwin {
+    pub pc: usize,
+}
+
+struct Machine<'p> {
+    program: &'p [Op],
+    regs: [Val; 8],
+    stack: [Val; STACK_CAP],
+    depth: usize,
+    pc: usize,
+    mode: Mode,
+}
+
+enum Next {
+    Continue,
+    Halt,
+    Fault { reason: &'static ReasonInfo, item: Item, pc: usize, op: Option<Op> },
+}
+
+impl<'p> Machine<'p> {
+    fn pop(&mut self) -> Option<Val> {
+        if self.depth == 0 {
+            return None;
+        }
+        self.depth -= 1;
+        Some(self.stack[self.depth])
+    }
+
+    fn push(&mut self, v: Val) -> Result<(), OutsideTwin> {
+        if self.depth == STACK_CAP {
+            return Err(OutsideTwin { pc: self.pc });
+        }
+        self.stack[self.depth] = v;
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn fault<R: Reason>(&self, item: Item, pc: usize) -> Next {
+        Next::Fault { reason: &R::INFO, item, pc, op: self.program.get(pc).copied() }
+    }
+
+    /// One tick. On a fault the stack and registers are as before the tick.
+    fn tick(&mut self) -> Result<Next, OutsideTwin> {
+        match self.mode {
+            Mode::SeekFwd { left, moved } => {
+                if self.pc == self.program.len() {
+                    let at = self.pc - 1 - moved as usize;
+                    return Ok(self.fault::<reason::JumpPastEnd>(Item::None, at));
+                }
+                self.pc += 1;
+                self.mode = if left == 1 { Mode::Ready } else { Mode::SeekFwd { left: left - 1, moved: moved + 1 } };
+                Ok(Next::Continue)
+            }
+            Mode::SeekBack { left, moved } => {
+                if self.pc == 0 {
+                    return Ok(self.fault::<reason::JumpBeforeStart>(Item::None, moved as usize));
+                }
+                self.pc -= 1;
+                self.mode = if left == 1 { Mode::Ready } else { Mode::SeekBack { left: left - 1, moved: moved + 1 } };
+                Ok(Next::Continue)
+            }
+            Mode::Ready => {
+                let Some(&op) = self.program.get(self.pc) else {
+                    return Ok(self.fault::<reason::FellOffEnd>(Item::None, self.pc));
+                };
+                let at = self.pc;
+                let (saved_stack, saved_depth) = (self.stack, self.depth);
+                let next = self.exec(op, at)?;
+                if let Next::Fault { .. } = next {
+                    self.stack = saved_stack;
+                    self.depth = saved_depth;
+                }
+                Ok(next)
+            }
+        }
+    }
+
+    fn jump(&mut self, dir: Dir, n: u64, at: usize) {
+        match dir {
+            Dir::Fwd => {
+                self.pc = at + 1;
+                if n > 0 {
+                    self.mode = Mode::SeekFwd { left: n, moved: 0 };
+                }
+            }
+            Dir::Back => {
+                self.pc = at;
+                if n > 0 {
+                    self.mode = Mode::SeekBack { left: n, moved: 0 };
+                }
+            }
+        }
+    }
+
+    fn exec(&mut self, op: Op, at: usize) -> Result<Next, OutsideTwin> {
+        self.pc = at + 1;
+        let underflow = |m: &Self| m.fault::<reason::StackUnderflow>(Item::None, at);
+        macro_rules! pop {
+            () => {
+                match self.pop() {
+                    Some(v) => v,
+                    None => return Ok(underflow(self)),
+                }
+            };
+        }
+        macro_rules! need {
+            ($n:expr) => {
+                if self.depth < $n {
+                    return Ok(underflow(self));
+                }
+            };
+        }
+        match op {
+            Op::Push(v) => self.push(v)?,
+            Op::Pop => {
+                pop!();
+            }
+            Op::Dup => {
+                let x = pop!();
+                self.push(x)?;
+                self.push(x)?;
+            }
+            Op::Swap => {
+                need!(2);
+                let (y, x) = (pop!(), pop!());
+                self.push(y)?;
+                self.push(x)?;
+            }
+            Op::Over => {
+                need!(2);
+                let (y, x) = (pop!(), pop!());
+                self.push(x)?;
+                self.push(y)?;
+                self.push(x)?;
+            }
+            Op::Load(r) => self.push(self.regs[r as usize])?,
+            Op::Store(r) => self.regs[r as usize] = pop!(),
+            Op::Add | Op::Sub | Op::And | Op::Or | Op::Xor | Op::Shl | Op::Shr | Op::Eq | Op::Lt => {
+                need!(2);
+                let (y, x) = (pop!(), pop!());
+                let (a, b) = match (x.num(), y.num()) {
+                    (Some(a), Some(b)) => (a, b),
+                    (None, _) => return Ok(self.fault::<reason::NotANumber>(Item::One(x), at)),
+                    (Some(_), None) => return Ok(self.fault::<reason::NotANumber>(Item::One(y), at)),
+                };
+                let pair = Item::Pair(x, y);
+                let r = match op {
+                    Op::Add => match a.checked_add(b) {
+                        Some(r) => r,
+                        None => return Ok(self.fault::<reason::ArithmeticOverflow>(pair, at)),
+                    },
+                    Op::Sub => match a.checked_sub(b) {
+                        Some(r) => r,
+                        None => return Ok(self.fault::<reason::SubtractUnderflow>(pair, at)),
+                    },
+                    Op::And => a & b,
+                    Op::Or => a | b,
+                    Op::Xor => a ^ b,
+                    Op::Shl => {
+                        if b >= 64 {
+                            return Ok(self.fault::<reason::ShiftTooFar>(pair, at));
+                        }
+                        if a != 0 && (a.leading_zeros() as u64) < b {
+                            return Ok(self.fault::<reason::ArithmeticOverflow>(pair, at));
+                        }
+                        a << b
+                    }
+                    Op::Shr => {
+                        if b >= 64 {
+                            return Ok(self.fault::<reason::ShiftTooFar>(pair, at));
+                        }
+                        a >> b
+                    }
+                    Op::Eq => (a == b) as u64,
+                    Op::Lt => (a < b) as u64,
+                    // The outer arm admits only the binary operations above.
+                    _ => unreachable!("not a binary operation"),
+                };
+                self.push(Val::Num(r))?;
+            }
+            Op::Jmp(d, n) => self.jump(d, n, at),
+            Op::Jz(d, n) | Op::Jnz(d, n) => {
+                let c = pop!();
+                let Some(c) = c.num() else {
+                    return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
+                };
+                if (c == 0) == matches!(op, Op::Jz(..)) {
+                    self.jump(d, n, at);
+                }
+            }
+            Op::Uncons => {
+                let l = pop!();
+                if !l.is_list() {
+                    return Ok(self.fault::<reason::NotAList>(Item::One(l), at));
+                }
+                match l.uncons() {
+                    Some((h, t)) => {
+                        self.push(t)?;
+                        self.push(h)?;
+                        self.push(Val::Num(1))?;
+                    }
+                    None => self.push(Val::Num(0))?,
+                }
+            }
+            Op::Field(n) => {
+                let x = pop!();
+                let Val::Rec(r) = x else {
+                    return Ok(self.fault::<reason::NotARecord>(Item::One(x), at));
+                };
+                match r.fields.get(n as usize) {
+                    Some(f) => self.push(*f)?,
+                    None => return Ok(self.fault::<reason::NoSuchField>(Item::One(x), at)),
+                }
+            }
+            Op::Halt => return Ok(Next::Halt),
+            Op::Fail(reason) => {
+                let x = pop!();
+                return Ok(Next::Fault { reason, item: Item::One(x), pc: at, op: Some(op) });
+            }
+            Op::Assert(reason) => {
+                need!(2);
+                let (c, x) = (pop!(), pop!());
+                let Some(c) = c.num() else {
+                    return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
+                };
+                if c == 0 {
+                    return Ok(Next::Fault { reason, item: Item::One(x), pc: at, op: Some(op) });
+                }
+            }
+        }
+        Ok(Next::Continue)
+    }
+}
+
+/// Run `program` on `input` (bottom first) for at most `budget` ticks,
+/// calling `trace` after every tick.
+pub fn run_traced(
+    program: &[Op],
+    input: &[Val],
+    budget: u64,
+    mut trace: impl FnMut(&Tick<'_>),
+) -> Result<Finished, OutsideTwin> {
+    let mut m = Machine {
+        program,
+        regs: [Val::Num(0); 8],
+        stack: [Val::Num(0); STACK_CAP],
+        depth: 0,
+        pc: 0,
+        mode: Mode::Ready,
+    };
+    for v in input {
+        m.push(*v)?;
+    }
+    let mut ticks = 0;
+    let verdict = loop {
+        if ticks == budget {
+            let op = match m.mode {
+                Mode::Ready => program.get(m.pc).copied(),
+                // Mid-seek the type level's `Ahead` starts at the position.
+                Mode::SeekFwd { .. } | Mode::SeekBack { .. } => program.get(m.pc).copied(),
+            };
+            break Verdict { status: Status::Exhausted, pc: m.pc, op };
+        }
+        ticks += 1;
+        let (pc_before, mode_before) = (m.pc, m.mode);
+        let next = m.tick()?;
+        let op = match mode_before {
+            Mode::Ready => program.get(pc_before).copied(),
+            Mode::SeekFwd { .. } | Mode::SeekBack { .. } => None,
+        };
+        trace(&Tick { n: ticks, pc: pc_before, op, mode: mode_before, stack: &m.stack[..m.depth], regs: &m.regs });
+        match next {
+            Next::Continue => {}
+            Next::Halt => break Verdict { status: Status::Halted, pc: pc_before, op },
+            Next::Fault { reason, item, pc, op } => {
+                break Verdict { status: Status::Faulted { reason, item }, pc, op };
+            }
+        }
+    };
+    Ok(Finished { verdict, regs: m.regs, stack: m.stack, depth: m.depth, ticks })
+}
+
+/// [`run_traced`] without a trace.
+pub fn run(program: &[Op], input: &[Val], budget: u64) -> Result<Finished, OutsideTwin> {
+    run_traced(program, input, budget, |_| {})
+}

@@ -1,0 +1,627 @@
+//! The instruction set. Each instruction is a type; its rule is its
+//! [`Execute`] impl; its value-level twin is the matching arm of
+//! [`crate::interp`]; its reflection is its [`Instr::OP`].
+//!
+//! Conventions: the stack's top is the *right* operand (`Push a, Push b, Sub`
+//! computes `a - b`); booleans are the numbers 1 and 0; every operand an
+//! instruction pops must be there, or the run faults with `StackUnderflow`
+//! (and the fault shows the stack as it was before the instruction).
+//!
+//! | instruction | rule |
+//! |---|---|
+//! | `Push<V>` | push the value `V` |
+//! | `Pop` | drop the top |
+//! | `Dup` | push a copy of the top |
+//! | `Swap` | exchange the top two |
+//! | `Over` | push a copy of the second |
+//! | `Load<Rn>` | push register `n` |
+//! | `Store<Rn>` | pop into register `n` |
+//! | `Add`, `Sub` | `a + b`, `a - b`; overflow past 64 bits and negative results fault |
+//! | `And`, `Or`, `Xor` | bitwise |
+//! | `Shl`, `Shr` | `a << b`, `a >> b`; `b` must be below 64; `Shl` faults on overflow |
+//! | `Eq`, `Lt` | `a == b`, `a < b` as 1 or 0 |
+//! | `Jmp<Fwd<N>>` | continue at `pc + 1 + N` |
+//! | `Jmp<Back<N>>` | continue at `pc - N` |
+//! | `Jz<D>`, `Jnz<D>` | pop a number; jump like `Jmp<D>` when it is zero / not zero |
+//! | `Uncons` | pop a list: empty pushes 0; `h :: t` pushes `t`, `h`, 1 |
+//! | `Field<N>` | pop a record, push its field `N` |
+//! | `Halt` | stop; the run is accepted |
+//! | `Fail<R>` | pop an item; stop with fault `R` about it |
+//! | `Assert<R>` | pop a condition and an item; if the condition is 0, fault `R` about the item |
+//!
+//! A jump moves across the program one instruction per tick (see
+//! [`crate::machine`]), so a jump over `N` instructions costs `N` ticks.
+
+use core::marker::PhantomData;
+use frunk::{HCons, HNil};
+use typenum::{B0, U0, U1, UInt, UTerm};
+
+use crate::machine::*;
+use crate::num::{self, AddW, BitW, CmpW, Fuel64, Overflow, ShlW, ShrW, SubW, Underflow};
+use crate::reason::{self, Reason};
+use crate::reflect::{Dir, Op};
+use crate::value::{Class, ListK, NumK, RecK, Record, Value};
+
+/// An instruction: a type with a reflected opcode.
+pub trait Instr {
+    const OP: Op;
+}
+
+/// An instruction at index `PC` of program `P`: how `program!` reflects each
+/// instruction, so that a type that is not one is named with its place.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` at instruction #{PC} of `{P}` is not a typevm instruction",
+    label = "not an instruction",
+    note = "instructions are the types in `typevm::isa` (`Push<V>`, `Add`, `Jmp<Fwd<N>>`, ...)"
+)]
+pub trait InstrAt<P, const PC: usize> {
+    const OP: Op;
+}
+impl<I: Instr, P, const PC: usize> InstrAt<P, PC> for I {
+    const OP: Op = I::OP;
+}
+
+macro_rules! unit_instr {
+    ($($(#[$m:meta])* $name:ident => $op:expr;)*) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+        impl Instr for $name { const OP: Op = $op; }
+    )*};
+}
+
+unit_instr! {
+    /// Drop the top of the stack.
+    Pop => Op::Pop;
+    /// Push a copy of the top.
+    Dup => Op::Dup;
+    /// Exchange the top two values.
+    Swap => Op::Swap;
+    /// Push a copy of the second value.
+    Over => Op::Over;
+    /// `a + b`.
+    Add => Op::Add;
+    /// `a - b`; faults when `b > a`.
+    Sub => Op::Sub;
+    /// Bitwise `a & b`.
+    And => Op::And;
+    /// Bitwise `a | b`.
+    Or => Op::Or;
+    /// Bitwise `a ^ b`.
+    Xor => Op::Xor;
+    /// `a << b`.
+    Shl => Op::Shl;
+    /// `a >> b`.
+    Shr => Op::Shr;
+    /// `a == b` as 1 or 0.
+    Eq => Op::Eq;
+    /// `a < b` as 1 or 0.
+    Lt => Op::Lt;
+    /// Pop a list; push `tail, head, 1`, or `0` when it is empty.
+    Uncons => Op::Uncons;
+    /// Stop: the run is accepted.
+    Halt => Op::Halt;
+}
+
+/// Push the value `V`.
+pub struct Push<V>(PhantomData<V>);
+impl<V: Value> Instr for Push<V> {
+    const OP: Op = Op::Push(V::VAL);
+}
+/// Push register `Rn`.
+pub struct Load<Rn>(PhantomData<Rn>);
+/// Pop into register `Rn`.
+pub struct Store<Rn>(PhantomData<Rn>);
+/// Pop a record and push its field `N` (a typenum, from 0).
+pub struct Field<N>(PhantomData<N>);
+impl<N: typenum::Unsigned> Instr for Field<N> {
+    const OP: Op = Op::Field(N::U8);
+}
+/// Pop an item and fault with reason `R` about it.
+pub struct Fail<R>(PhantomData<R>);
+impl<R: Reason> Instr for Fail<R> {
+    const OP: Op = Op::Fail(&R::INFO);
+}
+/// Pop a condition and an item; fault with reason `R` about the item when
+/// the condition is 0.
+pub struct Assert<R = reason::AssertionFailed>(PhantomData<R>);
+impl<R: Reason> Instr for Assert<R> {
+    const OP: Op = Op::Assert(&R::INFO);
+}
+
+/// Jump distance: `N` instructions forward (0 continues with the next one).
+pub struct Fwd<N>(PhantomData<N>);
+/// Jump distance: to the instruction `N` before the jump (0 is the jump itself).
+pub struct Back<N>(PhantomData<N>);
+/// Jump unconditionally.
+pub struct Jmp<D>(PhantomData<D>);
+/// Pop a number; jump when it is zero.
+pub struct Jz<D>(PhantomData<D>);
+/// Pop a number; jump when it is not zero.
+pub struct Jnz<D>(PhantomData<D>);
+
+/// Reflection of a jump distance.
+pub trait Distance {
+    const DIR: Dir;
+    const N: u64;
+}
+impl<N: typenum::Unsigned> Distance for Fwd<N> {
+    const DIR: Dir = Dir::Fwd;
+    const N: u64 = N::U64;
+}
+impl<N: typenum::Unsigned> Distance for Back<N> {
+    const DIR: Dir = Dir::Back;
+    const N: u64 = N::U64;
+}
+impl<D: Distance> Instr for Jmp<D> {
+    const OP: Op = Op::Jmp(D::DIR, D::N);
+}
+impl<D: Distance> Instr for Jz<D> {
+    const OP: Op = Op::Jz(D::DIR, D::N);
+}
+impl<D: Distance> Instr for Jnz<D> {
+    const OP: Op = Op::Jnz(D::DIR, D::N);
+}
+
+// ------------------------------------------------------------- registers
+
+/// Register markers.
+pub mod regs {
+    /// Register r0.
+    pub struct R0;
+    /// Register r1.
+    pub struct R1;
+    /// Register r2.
+    pub struct R2;
+    /// Register r3.
+    pub struct R3;
+    /// Register r4.
+    pub struct R4;
+    /// Register r5.
+    pub struct R5;
+    /// Register r6.
+    pub struct R6;
+    /// Register r7.
+    pub struct R7;
+}
+use regs::*;
+
+/// Read and write one register of a register file.
+pub trait Register<Regs> {
+    const INDEX: u8;
+    type Get;
+    type Set<V>;
+}
+macro_rules! registers {
+    ($($r:ident $i:literal: [$($b:ident),*] $x:ident [$($a:ident),*];)*) => {$(
+        impl<X0, X1, X2, X3, X4, X5, X6, X7> Register<Regs<X0, X1, X2, X3, X4, X5, X6, X7>> for $r {
+            const INDEX: u8 = $i;
+            type Get = $x;
+            type Set<V> = Regs<$($b,)* V $(, $a)*>;
+        }
+        impl Instr for Load<$r> { const OP: Op = Op::Load($i); }
+        impl Instr for Store<$r> { const OP: Op = Op::Store($i); }
+    )*};
+}
+registers! {
+    R0 0: [] X0 [X1, X2, X3, X4, X5, X6, X7];
+    R1 1: [X0] X1 [X2, X3, X4, X5, X6, X7];
+    R2 2: [X0, X1] X2 [X3, X4, X5, X6, X7];
+    R3 3: [X0, X1, X2] X3 [X4, X5, X6, X7];
+    R4 4: [X0, X1, X2, X3] X4 [X5, X6, X7];
+    R5 5: [X0, X1, X2, X3, X4] X5 [X6, X7];
+    R6 6: [X0, X1, X2, X3, X4, X5] X6 [X7];
+    R7 7: [X0, X1, X2, X3, X4, X5, X6] X7 [];
+}
+
+// ---------------------------------------------------------------- results
+
+/// An instruction's value result.
+pub struct Ok<V>(PhantomData<V>);
+/// An instruction's fault result.
+pub struct Err<Rs, It>(PhantomData<(Rs, It)>);
+
+/// Continue after a result: push it, or fault with the stack as it was.
+pub trait Resume<R, S, B, A, Orig> {
+    type Next;
+}
+impl<V, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Ok<V> {
+    type Next = Vm<R, HCons<V, S>, B, A, Ready>;
+}
+impl<Rs, It, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Err<Rs, It> {
+    type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
+}
+
+/// A fault because the stack had too few values.
+type Underflowed<R, S, B, A> = Faulted<reason::StackUnderflow, NoItem, AtHead, R, S, B, A>;
+
+// ------------------------------------------------------------- stack ops
+
+impl<V, R, S, B, A> Execute<R, S, B, A> for Push<V> {
+    type Next = Vm<R, HCons<V, S>, B, A, Ready>;
+}
+impl<X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Pop {
+    type Next = Vm<R, S, B, A, Ready>;
+}
+impl<X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Dup {
+    type Next = Vm<R, HCons<X, HCons<X, S>>, B, A, Ready>;
+}
+impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Swap {
+    type Next = Vm<R, HCons<X, HCons<Y, S>>, B, A, Ready>;
+}
+impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Over {
+    type Next = Vm<R, HCons<X, HCons<Y, HCons<X, S>>>, B, A, Ready>;
+}
+impl<Rn, R, S, B, A> Execute<R, S, B, A> for Load<Rn>
+where
+    Rn: Register<R>,
+{
+    type Next = Vm<R, HCons<<Rn as Register<R>>::Get, S>, B, A, Ready>;
+}
+impl<Rn, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Store<Rn>
+where
+    Rn: Register<R>,
+{
+    type Next = Vm<<Rn as Register<R>>::Set<X>, S, B, A, Ready>;
+}
+
+/// Stack underflow for instructions that pop one value.
+macro_rules! needs_one {
+    ($($i:ty $([$($p:ident),*])?;)*) => {$(
+        impl<$($($p,)*)? R, B, A> Execute<R, HNil, B, A> for $i {
+            type Next = Underflowed<R, HNil, B, A>;
+        }
+    )*};
+}
+/// Stack underflow for instructions that pop two values.
+macro_rules! needs_two {
+    ($($i:ty $([$($p:ident),*])?;)*) => {$(
+        needs_one!($i $([$($p),*])?;);
+        impl<$($($p,)*)? X, R, B, A> Execute<R, HCons<X, HNil>, B, A> for $i {
+            type Next = Underflowed<R, HCons<X, HNil>, B, A>;
+        }
+    )*};
+}
+needs_one! { Pop; Dup; Store<Rn> [Rn]; Uncons; Field<N> [N]; Fail<Rs> [Rs]; Jz<D> [D]; Jnz<D> [D]; }
+needs_two! { Swap; Over; Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; Assert<Rs> [Rs]; }
+
+// ------------------------------------------------------------ arithmetic
+
+/// The value rule of a binary operation on two numbers: `Ok<V>` or `Err<..>`.
+pub trait NumOp<X, Y> {
+    type Out;
+}
+/// Dispatch on the operands' kinds: numbers go to [`NumOp`], anything else
+/// faults with `NotANumber` about the first operand that is not one.
+pub trait Binary<KX, KY, X, Y> {
+    type Out;
+}
+impl<Op: NumOp<X, Y>, X, Y> Binary<NumK, NumK, X, Y> for Op {
+    type Out = <Op as NumOp<X, Y>>::Out;
+}
+macro_rules! not_numbers {
+    ($($kx:ty, $ky:ty => $bad:ident;)*) => {$(
+        impl<Op, X, Y> Binary<$kx, $ky, X, Y> for Op { type Out = Err<reason::NotANumber, $bad>; }
+    )*};
+}
+not_numbers! {
+    ListK, NumK => X; RecK, NumK => X; ListK, ListK => X; ListK, RecK => X;
+    RecK, ListK => X; RecK, RecK => X; NumK, ListK => Y; NumK, RecK => Y;
+}
+
+/// Map an arithmetic outcome to an instruction result (`Overflow` and
+/// `Underflow` become faults about the operands).
+pub trait Checked<X, Y> {
+    type Out;
+}
+impl<X, Y> Checked<X, Y> for Overflow {
+    type Out = Err<reason::ArithmeticOverflow, Pair<X, Y>>;
+}
+impl<X, Y> Checked<X, Y> for Underflow {
+    type Out = Err<reason::SubtractUnderflow, Pair<X, Y>>;
+}
+impl<X, Y> Checked<X, Y> for UTerm {
+    type Out = Ok<UTerm>;
+}
+impl<X, Y, U, Bt> Checked<X, Y> for UInt<U, Bt> {
+    type Out = Ok<UInt<U, Bt>>;
+}
+
+/// A shift outcome: `Overflow` means the amount was 64 or more (for `Shr`)
+/// or the result did not fit (for `Shl`, when the amount was in range).
+pub trait ShiftChecked<X, Y, Amount> {
+    type Out;
+}
+impl<X, Y, A> ShiftChecked<X, Y, A> for UTerm {
+    type Out = Ok<UTerm>;
+}
+impl<X, Y, A, U, Bt> ShiftChecked<X, Y, A> for UInt<U, Bt> {
+    type Out = Ok<UInt<U, Bt>>;
+}
+impl<X, Y> ShiftChecked<X, Y, num::Less> for Overflow {
+    type Out = Err<reason::ArithmeticOverflow, Pair<X, Y>>;
+}
+impl<X, Y> ShiftChecked<X, Y, num::Equal> for Overflow {
+    type Out = Err<reason::ShiftTooFar, Pair<X, Y>>;
+}
+impl<X, Y> ShiftChecked<X, Y, num::Greater> for Overflow {
+    type Out = Err<reason::ShiftTooFar, Pair<X, Y>>;
+}
+
+/// 64 as a typenum.
+type U64 = typenum::U64;
+
+impl<X: AddW<Y, B0, Fuel64>, Y> NumOp<X, Y> for Add
+where
+    <X as AddW<Y, B0, Fuel64>>::Out: Checked<X, Y>,
+{
+    type Out = <<X as AddW<Y, B0, Fuel64>>::Out as Checked<X, Y>>::Out;
+}
+impl<X: SubW<Y, B0>, Y> NumOp<X, Y> for Sub
+where
+    <X as SubW<Y, B0>>::Out: Checked<X, Y>,
+{
+    type Out = <<X as SubW<Y, B0>>::Out as Checked<X, Y>>::Out;
+}
+macro_rules! bitwise {
+    ($($i:ident => $op:ty;)*) => {$(
+        impl<X: BitW<$op, Y>, Y> NumOp<X, Y> for $i {
+            type Out = Ok<<X as BitW<$op, Y>>::Out>;
+        }
+    )*};
+}
+bitwise! { And => num::AndOp; Or => num::OrOp; Xor => num::XorOp; }
+impl<X: ShlW<Y>, Y: CmpW<U64, num::Equal>> NumOp<X, Y> for Shl
+where
+    <X as ShlW<Y>>::Out: ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>,
+{
+    type Out = <<X as ShlW<Y>>::Out as ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>>::Out;
+}
+impl<X: ShrW<Y>, Y: CmpW<U64, num::Equal>> NumOp<X, Y> for Shr
+where
+    <X as ShrW<Y>>::Out: ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>,
+{
+    type Out = <<X as ShrW<Y>>::Out as ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>>::Out;
+}
+
+/// An order as the result of `Eq` (`Self` = `Equal` gives 1).
+pub trait IsEq {
+    type Out;
+}
+impl IsEq for num::Equal {
+    type Out = U1;
+}
+impl IsEq for num::Less {
+    type Out = U0;
+}
+impl IsEq for num::Greater {
+    type Out = U0;
+}
+/// An order as the result of `Lt` (`Self` = `Less` gives 1).
+pub trait IsLt {
+    type Out;
+}
+impl IsLt for num::Less {
+    type Out = U1;
+}
+impl IsLt for num::Equal {
+    type Out = U0;
+}
+impl IsLt for num::Greater {
+    type Out = U0;
+}
+impl<X: CmpW<Y, num::Equal>, Y> NumOp<X, Y> for Eq
+where
+    <X as CmpW<Y, num::Equal>>::Out: IsEq,
+{
+    type Out = Ok<<<X as CmpW<Y, num::Equal>>::Out as IsEq>::Out>;
+}
+impl<X: CmpW<Y, num::Equal>, Y> NumOp<X, Y> for Lt
+where
+    <X as CmpW<Y, num::Equal>>::Out: IsLt,
+{
+    type Out = Ok<<<X as CmpW<Y, num::Equal>>::Out as IsLt>::Out>;
+}
+
+macro_rules! binary_instr {
+    ($($i:ident;)*) => {$(
+        impl<X, Y, R, S, B, A, Res> Execute<R, HCons<Y, HCons<X, S>>, B, A> for $i
+        where
+            X: Class,
+            Y: Class,
+            $i: Binary<<X as Class>::K, <Y as Class>::K, X, Y, Out = Res>,
+            Res: Resume<R, S, B, A, HCons<Y, HCons<X, S>>>,
+        {
+            type Next = <Res as Resume<R, S, B, A, HCons<Y, HCons<X, S>>>>::Next;
+        }
+    )*};
+}
+binary_instr! { Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; }
+
+// ------------------------------------------------------------------ jumps
+
+/// Start a jump from the machine whose `Behind` has the jump at its head.
+pub trait Jump<R, S, B, A> {
+    type Next;
+}
+impl<R, S, B, A> Jump<R, S, B, A> for Fwd<UTerm> {
+    type Next = Vm<R, S, B, A, Ready>;
+}
+impl<U, Bt, R, S, B, A> Jump<R, S, B, A> for Fwd<UInt<U, Bt>> {
+    type Next = Vm<R, S, B, A, SeekFwd<UInt<U, Bt>, UTerm>>;
+}
+// A backward jump first puts itself back ahead, so `Back<N>` lands `N`
+// instructions before the jump and `Back<0>` on the jump itself.
+impl<I, R, S, B, A> Jump<R, S, HCons<I, B>, A> for Back<UTerm> {
+    type Next = Vm<R, S, B, HCons<I, A>, Ready>;
+}
+impl<U, Bt, I, R, S, B, A> Jump<R, S, HCons<I, B>, A> for Back<UInt<U, Bt>> {
+    type Next = Vm<R, S, B, HCons<I, A>, SeekBack<UInt<U, Bt>, UTerm>>;
+}
+
+impl<D: Jump<R, S, B, A>, R, S, B, A> Execute<R, S, B, A> for Jmp<D> {
+    type Next = <D as Jump<R, S, B, A>>::Next;
+}
+
+/// A conditional jump's decision on its popped condition. `Self` is
+/// `Jz<D>` or `Jnz<D>`; `K` the condition's kind.
+pub trait Branch<K, C, R, S, B, A, Orig> {
+    type Next;
+}
+macro_rules! branch {
+    ($($i:ident: zero => $z:ident, nonzero => $nz:ident;)*) => {$(
+        impl<D, R, S, B, A, Orig> Branch<NumK, UTerm, R, S, B, A, Orig> for $i<D>
+        where
+            (): Pick<$z, D, R, S, B, A>,
+        {
+            type Next = <() as Pick<$z, D, R, S, B, A>>::Next;
+        }
+        impl<D, U, Bt, R, S, B, A, Orig> Branch<NumK, UInt<U, Bt>, R, S, B, A, Orig> for $i<D>
+        where
+            (): Pick<$nz, D, R, S, B, A>,
+        {
+            type Next = <() as Pick<$nz, D, R, S, B, A>>::Next;
+        }
+        impl<D, C, R, S, B, A, Orig> Branch<ListK, C, R, S, B, A, Orig> for $i<D> {
+            type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+        }
+        impl<D, C, R, S, B, A, Orig> Branch<RecK, C, R, S, B, A, Orig> for $i<D> {
+            type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+        }
+        impl<D, C, R, S, B, A> Execute<R, HCons<C, S>, B, A> for $i<D>
+        where
+            C: Class,
+            $i<D>: Branch<<C as Class>::K, C, R, S, B, A, HCons<C, S>>,
+        {
+            type Next = <$i<D> as Branch<<C as Class>::K, C, R, S, B, A, HCons<C, S>>>::Next;
+        }
+    )*};
+}
+/// Take the jump or fall through.
+pub struct Taken;
+/// See [`Taken`].
+pub struct NotTaken;
+/// Select between jumping and falling through.
+pub trait Pick<W, D, R, S, B, A> {
+    type Next;
+}
+impl<D: Jump<R, S, B, A>, R, S, B, A> Pick<Taken, D, R, S, B, A> for () {
+    type Next = <D as Jump<R, S, B, A>>::Next;
+}
+impl<D, R, S, B, A> Pick<NotTaken, D, R, S, B, A> for () {
+    type Next = Vm<R, S, B, A, Ready>;
+}
+branch! {
+    Jz: zero => Taken, nonzero => NotTaken;
+    Jnz: zero => NotTaken, nonzero => Taken;
+}
+
+// ------------------------------------------------------------- end of run
+
+impl<R, S, B, A> Execute<R, S, B, A> for Halt {
+    type Next = Halted<R, S, B, A>;
+}
+impl<Rs, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Fail<Rs> {
+    type Next = Faulted<Rs, X, AtHead, R, HCons<X, S>, B, A>;
+}
+
+/// `Assert`'s decision on its condition's kind and value.
+pub trait Check<K, C, X, R, S, B, A, Orig> {
+    type Next;
+}
+impl<Rs, X, R, S, B, A, Orig> Check<NumK, UTerm, X, R, S, B, A, Orig> for Assert<Rs> {
+    type Next = Faulted<Rs, X, AtHead, R, Orig, B, A>;
+}
+impl<Rs, U, Bt, X, R, S, B, A, Orig> Check<NumK, UInt<U, Bt>, X, R, S, B, A, Orig> for Assert<Rs> {
+    type Next = Vm<R, S, B, A, Ready>;
+}
+impl<Rs, C, X, R, S, B, A, Orig> Check<ListK, C, X, R, S, B, A, Orig> for Assert<Rs> {
+    type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+}
+impl<Rs, C, X, R, S, B, A, Orig> Check<RecK, C, X, R, S, B, A, Orig> for Assert<Rs> {
+    type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+}
+impl<Rs, C: Class, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Assert<Rs>
+where
+    Assert<Rs>: Check<<C as Class>::K, C, X, R, S, B, A, HCons<C, HCons<X, S>>>,
+{
+    type Next = <Assert<Rs> as Check<<C as Class>::K, C, X, R, S, B, A, HCons<C, HCons<X, S>>>>::Next;
+}
+
+// ------------------------------------------------------------------ data
+
+/// `Uncons` on a value of kind `K`.
+pub trait UnconsK<K, L, R, S, B, A> {
+    type Next;
+}
+impl<R, S, B, A> UnconsK<ListK, HNil, R, S, B, A> for Uncons {
+    type Next = Vm<R, HCons<U0, S>, B, A, Ready>;
+}
+impl<H, T, R, S, B, A> UnconsK<ListK, HCons<H, T>, R, S, B, A> for Uncons {
+    type Next = Vm<R, HCons<U1, HCons<H, HCons<T, S>>>, B, A, Ready>;
+}
+impl<L, R, S, B, A> UnconsK<NumK, L, R, S, B, A> for Uncons {
+    type Next = Faulted<reason::NotAList, L, AtHead, R, HCons<L, S>, B, A>;
+}
+impl<L, R, S, B, A> UnconsK<RecK, L, R, S, B, A> for Uncons {
+    type Next = Faulted<reason::NotAList, L, AtHead, R, HCons<L, S>, B, A>;
+}
+impl<L: Class, R, S, B, A> Execute<R, HCons<L, S>, B, A> for Uncons
+where
+    Uncons: UnconsK<<L as Class>::K, L, R, S, B, A>,
+{
+    type Next = <Uncons as UnconsK<<L as Class>::K, L, R, S, B, A>>::Next;
+}
+
+/// Field `N` of a field list: `Ok<V>`, or `Err` when there are fewer fields.
+pub trait Nth<N> {
+    type Out;
+}
+impl<H, T> Nth<UTerm> for HCons<H, T> {
+    type Out = Ok<H>;
+}
+impl<N> Nth<N> for HNil {
+    type Out = Err<reason::NoSuchField, NoItem>;
+}
+impl<H, T, U, Bt, N1> Nth<UInt<U, Bt>> for HCons<H, T>
+where
+    UInt<U, Bt>: SubW<U1, B0, Out = N1>,
+    T: Nth<N1>,
+{
+    type Out = <T as Nth<N1>>::Out;
+}
+
+/// `Field<N>` on a value of kind `K`.
+pub trait FieldK<K, X, R, S, B, A> {
+    type Next;
+}
+impl<N, X: Record, R, S, B, A> FieldK<RecK, X, R, S, B, A> for Field<N>
+where
+    X::Fields: Nth<N>,
+    <X::Fields as Nth<N>>::Out: FieldResult<X, R, S, B, A>,
+{
+    type Next = <<X::Fields as Nth<N>>::Out as FieldResult<X, R, S, B, A>>::Next;
+}
+impl<N, X, R, S, B, A> FieldK<NumK, X, R, S, B, A> for Field<N> {
+    type Next = Faulted<reason::NotARecord, X, AtHead, R, HCons<X, S>, B, A>;
+}
+impl<N, X, R, S, B, A> FieldK<ListK, X, R, S, B, A> for Field<N> {
+    type Next = Faulted<reason::NotARecord, X, AtHead, R, HCons<X, S>, B, A>;
+}
+/// Push the field, or fault naming the record.
+pub trait FieldResult<X, R, S, B, A> {
+    type Next;
+}
+impl<V, X, R, S, B, A> FieldResult<X, R, S, B, A> for Ok<V> {
+    type Next = Vm<R, HCons<V, S>, B, A, Ready>;
+}
+impl<It, X, R, S, B, A> FieldResult<X, R, S, B, A> for Err<reason::NoSuchField, It> {
+    type Next = Faulted<reason::NoSuchField, X, AtHead, R, HCons<X, S>, B, A>;
+}
+impl<N, X: Class, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Field<N>
+where
+    Field<N>: FieldK<<X as Class>::K, X, R, S, B, A>,
+{
+    type Next = <Field<N> as FieldK<<X as Class>::K, X, R, S, B, A>>::Next;
+}
+
