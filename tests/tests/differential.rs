@@ -47,6 +47,7 @@ fn hold_to<P: Program>(input: Val, budget: u64, snap: &Snapshot) -> interp::Fini
     assert_eq!(twin.verdict, snap.verdict, "{}: verdicts differ", P::NAME);
     assert_eq!(twin.regs, snap.regs, "{}: registers differ", P::NAME);
     assert!(twin.stack_matches(&snap.stack), "{}: stacks differ: twin {:?}, types {:?}", P::NAME, twin.stack(), snap.stack);
+    assert_eq!(twin.memory, snap.memory, "{}: memories differ", P::NAME);
     twin
 }
 
@@ -140,6 +141,28 @@ typevm::program! {
     AssertPasses = [Push<U9>, Push<U1>, Assert, Halt];
     AssertFails = [Push<Window>, Push<U0>, Assert<WindowTooSmall>, Halt];
     JzOnList = [Push<HList![]>, Jz<Fwd<U0>>, Halt];
+    MemoryRoundTrip = [
+        Push<U0>, Push<num!(0x42)>, Poke,
+        Push<U255>, Push<num!(0xffff_ffff_ffff_ffff)>, Poke,
+        Push<U16>, Push<Window>, Poke,
+        Push<U0>, Peek, Push<U255>, Peek, Push<U1>, Peek, Halt,
+    ];
+    PeekOutOfRange = [Push<U256>, Peek, Halt];
+    PokeListAddress = [Push<HList![]>, Push<U1>, Poke, Halt];
+    Fail2Pair = [Push<U1>, Push<Window>, Fail2<WindowTooSmall>, Halt];
+    Assert2Passes = [Push<U1>, Push<U2>, Push<U1>, Assert2<WindowTooSmall>, Halt];
+    Assert2Fails = [Push<U1>, Push<U2>, Push<U0>, Assert2<WindowTooSmall>, Halt];
+    // Labels: write i at address i for every address, then sum memory.
+    MemoryFill = [
+        fill: Load<R0>, Dup, Poke,
+              Load<R0>, Push<U1>, Add, Dup, Store<R0>,
+              Push<U256>, Eq, Jz<@fill>,
+              Push<U0>, Store<R0>,
+        sum:  Load<R0>, Peek, Load<R1>, Add, Store<R1>,
+              Load<R0>, Push<U1>, Add, Dup, Store<R0>,
+              Push<U256>, Eq, Jz<@sum>,
+              Load<R1>, Halt,
+    ];
 }
 
 typevm::record!(
@@ -208,6 +231,31 @@ same!(assert_fails: AssertFails => |s: &Snapshot| match s.verdict.status {
 });
 same!(jz_on_list: JzOnList => faulted("typevm", "`{op}` expects a number"));
 
+same!(memory_round_trip: MemoryRoundTrip => |s: &Snapshot| {
+    assert_eq!(s.memory[0], Val::Num(0x42));
+    assert_eq!(s.memory[255], Val::Num(u64::MAX));
+    assert!(matches!(s.memory[16], Val::Rec(r) if r.name == "Window"));
+    let top3: Vec<u64> = {
+        let mut v = Vec::new();
+        let mut rest = s.stack;
+        while let Some((h, t)) = rest.uncons() { v.push(h.num().unwrap()); rest = t; }
+        v
+    };
+    assert_eq!(top3, [0, u64::MAX, 0x42]);
+});
+same!(peek_out_of_range: PeekOutOfRange => faulted("typevm", "`{op}`: address {item} is outside memory"));
+same!(poke_list_address: PokeListAddress => faulted("typevm", "`{op}` expects a number"));
+same!(fail2_pair: Fail2Pair => |s: &Snapshot| match s.verdict.status {
+    Status::Faulted { item: Item::Pair(Val::Num(1), Val::Rec(r)), .. } => assert_eq!(r.name, "Window"),
+    other => panic!("{other:?}"),
+});
+same!(assert2_passes: Assert2Passes => |s: &Snapshot| assert_eq!(s.stack, Val::Nil));
+same!(assert2_fails: Assert2Fails => |s: &Snapshot| match s.verdict.status {
+    Status::Faulted { item: Item::Pair(Val::Num(1), Val::Num(2)), reason } => assert_eq!(reason.check, "tests: windows"),
+    other => panic!("{other:?}"),
+});
+same!(memory_fill: MemoryFill => halted_with(255 * 256 / 2));
+
 // ------------------------------------------------------------ tick counting
 
 // SumTo on 8 takes exactly 182 ticks (checked against the twin below): a
@@ -235,4 +283,12 @@ fn verdict_messages_read_as_the_failure() {
     const W: Snapshot = <typevm::Outcome<<AssertFails as Program>::Code> as Snapshots>::SNAPSHOT;
     let m = typevm::message::verdict_message(&W.verdict, "AssertFails", 0);
     assert_eq!(m.as_str(), "check `tests: windows` failed: window `Window` [0x9000000, +0x1000) is too small\nhelp: grow it");
+}
+
+#[test]
+fn sum_to_4800_tick_count() {
+    // Pinned by `ui/pass/hundred_thousand_steps.rs`, which runs it in the solver.
+    let run = interp::run(SumTo::OPS, &[Val::Num(4800)], typevm::DEFAULT_BUDGET).unwrap();
+    assert_eq!(run.ticks, 100_814);
+    assert!(run.ticks > 100_000);
 }

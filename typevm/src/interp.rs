@@ -11,6 +11,9 @@ use crate::value::Val;
 /// program that needs more is outside the twin's domain and says so).
 pub const STACK_CAP: usize = 256;
 
+/// Words of memory (addresses 0..=255), as at the type level.
+pub const MEMORY_WORDS: usize = 256;
+
 /// What the twin was doing during a tick.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -39,6 +42,7 @@ pub struct Tick<'a> {
 pub struct Finished {
     pub verdict: Verdict,
     pub regs: [Val; 8],
+    pub memory: [Val; MEMORY_WORDS],
     stack: [Val; STACK_CAP],
     depth: usize,
     /// Ticks used.
@@ -73,6 +77,7 @@ pub struct OutsideTwin {
 struct Machine<'p> {
     program: &'p [Op],
     regs: [Val; 8],
+    memory: [Val; MEMORY_WORDS],
     stack: [Val; STACK_CAP],
     depth: usize,
     pc: usize,
@@ -280,10 +285,44 @@ impl<'p> Machine<'p> {
                     None => return Ok(self.fault::<reason::NoSuchField>(Item::One(x), at)),
                 }
             }
+            Op::Peek => {
+                let a = pop!();
+                let addr = match a.num() {
+                    Some(n) if n < MEMORY_WORDS as u64 => n as usize,
+                    Some(_) => return Ok(self.fault::<reason::AddressOutOfRange>(Item::One(a), at)),
+                    None => return Ok(self.fault::<reason::NotANumber>(Item::One(a), at)),
+                };
+                self.push(self.memory[addr])?;
+            }
+            Op::Poke => {
+                need!(2);
+                let (v, a) = (pop!(), pop!());
+                let addr = match a.num() {
+                    Some(n) if n < MEMORY_WORDS as u64 => n as usize,
+                    Some(_) => return Ok(self.fault::<reason::AddressOutOfRange>(Item::One(a), at)),
+                    None => return Ok(self.fault::<reason::NotANumber>(Item::One(a), at)),
+                };
+                self.memory[addr] = v;
+            }
             Op::Halt => return Ok(Next::Halt),
             Op::Fail(reason) => {
                 let x = pop!();
                 return Ok(Next::Fault { reason, item: Item::One(x), pc: at, op: Some(op) });
+            }
+            Op::Fail2(reason) => {
+                need!(2);
+                let (y, x) = (pop!(), pop!());
+                return Ok(Next::Fault { reason, item: Item::Pair(x, y), pc: at, op: Some(op) });
+            }
+            Op::Assert2(reason) => {
+                need!(3);
+                let (c, y, x) = (pop!(), pop!(), pop!());
+                let Some(c) = c.num() else {
+                    return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
+                };
+                if c == 0 {
+                    return Ok(Next::Fault { reason, item: Item::Pair(x, y), pc: at, op: Some(op) });
+                }
             }
             Op::Assert(reason) => {
                 need!(2);
@@ -311,6 +350,7 @@ pub fn run_traced(
     let mut m = Machine {
         program,
         regs: [Val::Num(0); 8],
+        memory: [Val::Num(0); MEMORY_WORDS],
         stack: [Val::Num(0); STACK_CAP],
         depth: 0,
         pc: 0,
@@ -345,7 +385,7 @@ pub fn run_traced(
             }
         }
     };
-    Ok(Finished { verdict, regs: m.regs, stack: m.stack, depth: m.depth, ticks })
+    Ok(Finished { verdict, regs: m.regs, memory: m.memory, stack: m.stack, depth: m.depth, ticks })
 }
 
 /// [`run_traced`] without a trace.

@@ -25,9 +25,13 @@
 //! | `Jz<D>`, `Jnz<D>` | pop a number; jump like `Jmp<D>` when it is zero / not zero |
 //! | `Uncons` | pop a list: empty pushes 0; `h :: t` pushes `t`, `h`, 1 |
 //! | `Field<N>` | pop a record, push its field `N` |
+//! | `Peek` | pop an address (0..=255), push the memory word there |
+//! | `Poke` | pop a value and an address, store the value there |
 //! | `Halt` | stop; the run is accepted |
 //! | `Fail<R>` | pop an item; stop with fault `R` about it |
 //! | `Assert<R>` | pop a condition and an item; if the condition is 0, fault `R` about the item |
+//! | `Fail2<R>` | pop two items; stop with fault `R` about the pair |
+//! | `Assert2<R>` | pop a condition and two items; if the condition is 0, fault `R` about the pair |
 //!
 //! A jump moves across the program one instruction per tick (see
 //! [`crate::machine`]), so a jump over `N` instructions costs `N` ticks.
@@ -101,6 +105,10 @@ unit_instr! {
     Uncons => Op::Uncons;
     /// Stop: the run is accepted.
     Halt => Op::Halt;
+    /// Pop an address; push the memory word there.
+    Peek => Op::Peek;
+    /// Pop a value and an address; store the value there.
+    Poke => Op::Poke;
 }
 
 /// Push the value `V`.
@@ -127,6 +135,18 @@ impl<R: Reason> Instr for Fail<R> {
 pub struct Assert<R = reason::AssertionFailed>(PhantomData<R>);
 impl<R: Reason> Instr for Assert<R> {
     const OP: Op = Op::Assert(&R::INFO);
+}
+
+/// Pop two items (the top is the second) and fault with reason `R` about the pair.
+pub struct Fail2<R>(PhantomData<R>);
+impl<R: Reason> Instr for Fail2<R> {
+    const OP: Op = Op::Fail2(&R::INFO);
+}
+/// Pop a condition and two items; fault with reason `R` about the pair when
+/// the condition is 0.
+pub struct Assert2<R>(PhantomData<R>);
+impl<R: Reason> Instr for Assert2<R> {
+    const OP: Op = Op::Assert2(&R::INFO);
 }
 
 /// Jump distance: `N` instructions forward (0 continues with the next one).
@@ -194,10 +214,10 @@ pub trait Register<Regs> {
 }
 macro_rules! registers {
     ($($r:ident $i:literal: [$($b:ident),*] $x:ident [$($a:ident),*];)*) => {$(
-        impl<X0, X1, X2, X3, X4, X5, X6, X7> Register<Regs<X0, X1, X2, X3, X4, X5, X6, X7>> for $r {
+        impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem> Register<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>> for $r {
             const INDEX: u8 = $i;
             type Get = $x;
-            type Set<V> = Regs<$($b,)* V $(, $a)*>;
+            type Set<V> = Regs<$($b,)* V $(, $a)*, Mem>;
         }
         impl Instr for Load<$r> { const OP: Op = Op::Load($i); }
         impl Instr for Store<$r> { const OP: Op = Op::Store($i); }
@@ -282,8 +302,18 @@ macro_rules! needs_two {
         }
     )*};
 }
-needs_one! { Pop; Dup; Store<Rn> [Rn]; Uncons; Field<N> [N]; Fail<Rs> [Rs]; Jz<D> [D]; Jnz<D> [D]; }
-needs_two! { Swap; Over; Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; Assert<Rs> [Rs]; }
+/// Stack underflow for instructions that pop three values.
+macro_rules! needs_three {
+    ($($i:ty $([$($p:ident),*])?;)*) => {$(
+        needs_two!($i $([$($p),*])?;);
+        impl<$($($p,)*)? X, Y, R, B, A> Execute<R, HCons<Y, HCons<X, HNil>>, B, A> for $i {
+            type Next = Underflowed<R, HCons<Y, HCons<X, HNil>>, B, A>;
+        }
+    )*};
+}
+needs_one! { Pop; Dup; Store<Rn> [Rn]; Uncons; Field<N> [N]; Fail<Rs> [Rs]; Jz<D> [D]; Jnz<D> [D]; Peek; }
+needs_two! { Swap; Over; Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; Assert<Rs> [Rs]; Fail2<Rs> [Rs]; Poke; }
+needs_three! { Assert2<Rs> [Rs]; }
 
 // ------------------------------------------------------------ arithmetic
 
@@ -625,3 +655,134 @@ where
     type Next = <Field<N> as FieldK<<X as Class>::K, X, R, S, B, A>>::Next;
 }
 
+
+impl<Rs, X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Fail2<Rs> {
+    type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, HCons<Y, HCons<X, S>>, B, A>;
+}
+
+/// `Assert2`'s decision on its condition's kind and value.
+pub trait Check2<K, C, X, Y, R, S, B, A, Orig> {
+    type Next;
+}
+impl<Rs, X, Y, R, S, B, A, Orig> Check2<NumK, UTerm, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
+    type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, Orig, B, A>;
+}
+impl<Rs, U, Bt, X, Y, R, S, B, A, Orig> Check2<NumK, UInt<U, Bt>, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
+    type Next = Vm<R, S, B, A, Ready>;
+}
+impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<ListK, C, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
+    type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+}
+impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<RecK, C, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
+    type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+}
+impl<Rs, C: Class, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Assert2<Rs>
+where
+    Assert2<Rs>: Check2<<C as Class>::K, C, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
+{
+    type Next = <Assert2<Rs> as Check2<<C as Class>::K, C, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
+}
+
+// ----------------------------------------------------------------- memory
+
+/// An address split into its page and word nibbles, or `Err` when it is
+/// not below 256.
+pub trait Address {
+    type Out;
+}
+/// A valid address: page nibble `P0..P3`, word nibble `W0..W3` (low bit first).
+pub struct Addr<W0, W1, W2, W3, P0, P1, P2, P3>(PhantomData<(W0, W1, W2, W3, P0, P1, P2, P3)>);
+impl<X, W0, W1, W2, W3, P0, P1, P2, P3, Hi, Out> Address for X
+where
+    X: num::Split8<Lo = num::C8<W0, W1, W2, W3, P0, P1, P2, P3>, Hi = Hi>,
+    (): AddressInRange<Hi, Addr<W0, W1, W2, W3, P0, P1, P2, P3>, X, Out = Out>,
+{
+    type Out = Out;
+}
+/// `Ok<Addr>` when the high part is zero, else `Err` naming the address.
+pub trait AddressInRange<Hi, Ad, X> {
+    type Out;
+}
+impl<Ad, X> AddressInRange<UTerm, Ad, X> for () {
+    type Out = Ok<Ad>;
+}
+impl<U, Bt, Ad, X> AddressInRange<UInt<U, Bt>, Ad, X> for () {
+    type Out = Err<reason::AddressOutOfRange, X>;
+}
+
+/// `Peek` with a checked address.
+pub trait PeekAt<R, S, B, A, Orig> {
+    type Next;
+}
+impl<W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Page, Word, S, B, A, Orig>
+    PeekAt<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>, S, B, A, Orig> for Ok<Addr<W0, W1, W2, W3, P0, P1, P2, P3>>
+where
+    Mem: crate::memory::Select<P0, P1, P2, P3, Out = Page>,
+    Page: crate::memory::Select<W0, W1, W2, W3, Out = Word>,
+{
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>, HCons<Word, S>, B, A, Ready>;
+}
+impl<Rs, It, R, S, B, A, Orig> PeekAt<R, S, B, A, Orig> for Err<Rs, It> {
+    type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
+}
+/// `Peek` on an address of kind `K`.
+pub trait PeekK<K, X, R, S, B, A> {
+    type Next;
+}
+impl<X: Address, R, S, B, A> PeekK<NumK, X, R, S, B, A> for Peek
+where
+    <X as Address>::Out: PeekAt<R, S, B, A, HCons<X, S>>,
+{
+    type Next = <<X as Address>::Out as PeekAt<R, S, B, A, HCons<X, S>>>::Next;
+}
+impl<X, R, S, B, A> PeekK<ListK, X, R, S, B, A> for Peek {
+    type Next = Faulted<reason::NotANumber, X, AtHead, R, HCons<X, S>, B, A>;
+}
+impl<X, R, S, B, A> PeekK<RecK, X, R, S, B, A> for Peek {
+    type Next = Faulted<reason::NotANumber, X, AtHead, R, HCons<X, S>, B, A>;
+}
+impl<X: Class, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Peek
+where
+    Peek: PeekK<<X as Class>::K, X, R, S, B, A>,
+{
+    type Next = <Peek as PeekK<<X as Class>::K, X, R, S, B, A>>::Next;
+}
+
+/// `Poke` with a checked address.
+pub trait PokeAt<V, R, S, B, A, Orig> {
+    type Next;
+}
+impl<V, W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Page, Page2, Mem2, S, B, A, Orig>
+    PokeAt<V, Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>, S, B, A, Orig> for Ok<Addr<W0, W1, W2, W3, P0, P1, P2, P3>>
+where
+    Mem: crate::memory::Select<P0, P1, P2, P3, Out = Page>,
+    Page: crate::memory::Replace<W0, W1, W2, W3, V, Out = Page2>,
+    Mem: crate::memory::Replace<P0, P1, P2, P3, Page2, Out = Mem2>,
+{
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem2>, S, B, A, Ready>;
+}
+impl<V, Rs, It, R, S, B, A, Orig> PokeAt<V, R, S, B, A, Orig> for Err<Rs, It> {
+    type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
+}
+/// `Poke` on an address of kind `K`.
+pub trait PokeK<K, X, V, R, S, B, A> {
+    type Next;
+}
+impl<X: Address, V, R, S, B, A> PokeK<NumK, X, V, R, S, B, A> for Poke
+where
+    <X as Address>::Out: PokeAt<V, R, S, B, A, HCons<V, HCons<X, S>>>,
+{
+    type Next = <<X as Address>::Out as PokeAt<V, R, S, B, A, HCons<V, HCons<X, S>>>>::Next;
+}
+impl<X, V, R, S, B, A> PokeK<ListK, X, V, R, S, B, A> for Poke {
+    type Next = Faulted<reason::NotANumber, X, AtHead, R, HCons<V, HCons<X, S>>, B, A>;
+}
+impl<X, V, R, S, B, A> PokeK<RecK, X, V, R, S, B, A> for Poke {
+    type Next = Faulted<reason::NotANumber, X, AtHead, R, HCons<V, HCons<X, S>>, B, A>;
+}
+impl<X: Class, V, R, S, B, A> Execute<R, HCons<V, HCons<X, S>>, B, A> for Poke
+where
+    Poke: PokeK<<X as Class>::K, X, V, R, S, B, A>,
+{
+    type Next = <Poke as PokeK<<X as Class>::K, X, V, R, S, B, A>>::Next;
+}

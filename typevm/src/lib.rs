@@ -8,6 +8,7 @@
 //!
 //! * [`machine`]: the state (registers, stack, program zipper) and a tick.
 //! * [`isa`]: the instructions and their rules.
+//! * [`memory`]: 256 words of memory as a two-level 16-ary tree.
 //! * [`num`]: 64-bit arithmetic on typenum numbers at bounded solver depth.
 //! * [`run`]: the driver, depth O(log ticks).
 //! * [`reflect`]: programs and final machines as const values.
@@ -38,6 +39,7 @@
 pub mod interp;
 pub mod isa;
 pub mod machine;
+pub mod memory;
 pub mod message;
 pub mod num;
 pub mod reason;
@@ -51,40 +53,25 @@ pub use value::Val;
 /// The typenum type of an integer literal (`num!(0x0900_0000)`), up to `u64::MAX`.
 pub use typevm_macros::num;
 
+/// Declare programs: each a unit type implementing [`Program`], whose `Code`
+/// is the HList of its instructions and whose `OPS` reflect them.
+///
+/// ```text
+/// typevm::program! {
+///     /// docs
+///     pub Name = [ Instr, label: Instr, Jz<@label>, ... ];
+/// }
+/// ```
+///
+/// Jumps may name a label (`Jmp<@top>`, `Jz<@done>`, `Jnz<@again>`): the
+/// macro writes the distance (`Fwd<N>` or `Back<N>`). A type that is not an
+/// instruction is an error naming it and its index.
+pub use typevm_macros::program;
+
 #[doc(hidden)]
 pub use frunk;
 #[doc(hidden)]
 pub use typenum;
-
-/// Declare a program: a unit type implementing [`Program`], whose `Code` is
-/// the HList of the instructions and whose `OPS` are their reflections.
-/// A type that is not an instruction is an error at that type.
-#[macro_export]
-macro_rules! program {
-    ($($(#[$m:meta])* $vis:vis $name:ident = [$($i:ty),* $(,)?];)*) => {$(
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, Default)]
-        $vis struct $name;
-        impl $crate::reflect::Program for $name {
-            type Code = $crate::frunk::HList![$($i),*];
-            const OPS: &'static [$crate::reflect::Op] = $crate::__ops!($name; [0]; []; $($i,)*);
-            const NAME: &'static str = stringify!($name);
-        }
-    )*};
-}
-
-/// Reflect a program's instructions, each through [`isa::InstrAt`] so that a
-/// type that is not an instruction is reported with its index.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __ops {
-    ($p:ident; [$($n:tt)*]; [$($acc:tt)*]; $i:ty, $($rest:ty,)*) => {
-        $crate::__ops!($p; [$($n)* + 1]; [$($acc)* <$i as $crate::isa::InstrAt<$p, { $($n)* }>>::OP,]; $($rest,)*)
-    };
-    ($p:ident; [$($n:tt)*]; [$($acc:tt)*];) => {
-        &[$($acc)*]
-    };
-}
 
 /// Run a program in the trait solver while compiling, and fail the
 /// compilation with the verdict's message unless it halts.
@@ -104,10 +91,15 @@ macro_rules! check {
         $crate::check!($p, input = $i, budget = $crate::run::DefaultBudget);
     };
     ($p:ty, input = $i:ty, budget = $b:ty) => {
-        const _: () = $crate::message::assert_accepted(
-            &<$crate::Outcome<<$p as $crate::reflect::Program>::Code, $i, $b> as $crate::reflect::Verdicts>::VERDICT,
-            <$p as $crate::reflect::Program>::NAME,
-            <$b as $crate::typenum::Unsigned>::U64,
-        );
+        const _: () = {
+            let message = $crate::message::verdict_message(
+                &<$crate::Outcome<<$p as $crate::reflect::Program>::Code, $i, $b> as $crate::reflect::Verdicts>::VERDICT,
+                <$p as $crate::reflect::Program>::NAME,
+                <$b as $crate::typenum::Unsigned>::U64,
+            );
+            if !message.is_empty() {
+                ::core::panic!("{}", message.as_str());
+            }
+        };
     };
 }

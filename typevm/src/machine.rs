@@ -1,6 +1,7 @@
 //! The machine: a state is a type, a step is a projection.
 //!
-//! `Vm<Regs, Stack, Behind, Ahead, Mode>` holds eight registers, a stack (an
+//! `Vm<Regs, Stack, Behind, Ahead, Mode>` holds eight registers and a
+//! 256-word memory (`Regs`), a stack (an
 //! HList, top first) and the program as a zipper: `Behind` is the list of
 //! instructions already passed, nearest first; `Ahead` starts with the next
 //! instruction. Executing an instruction moves it from `Ahead` to `Behind`, so
@@ -53,10 +54,11 @@ pub struct NoItem;
 /// The item of a fault about two operands.
 pub struct Pair<X, Y>(PhantomData<(X, Y)>);
 
-/// Eight registers, `r0`..`r7`, each holding any value.
-pub struct Regs<X0, X1, X2, X3, X4, X5, X6, X7>(PhantomData<(X0, X1, X2, X3, X4, X5, X6, X7)>);
-/// All registers zero.
-pub type ZeroRegs = Regs<U0, U0, U0, U0, U0, U0, U0, U0>;
+/// Eight registers, `r0`..`r7`, each holding any value, and the memory
+/// (see [`crate::memory`]).
+pub struct Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>(PhantomData<(X0, X1, X2, X3, X4, X5, X6, X7, Mem)>);
+/// All registers and all memory zero.
+pub type ZeroRegs = Regs<U0, U0, U0, U0, U0, U0, U0, U0, crate::memory::ZeroMemory>;
 
 /// The machine before its first tick: registers zero, `Stack` as given
 /// (the program's input), the whole program ahead.

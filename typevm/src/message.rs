@@ -20,6 +20,11 @@ impl Message {
         Message { buf: [0; MESSAGE_CAP], len: 0 }
     }
 
+    /// Is the message empty (an accepted verdict)?
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The text so far.
     pub const fn as_str(&self) -> &str {
         let (head, _) = self.buf.split_at(self.len);
@@ -188,7 +193,11 @@ impl Message {
                 self.push_dec(*n);
                 self.push_str(">>");
             }
-            Op::Fail(_) | Op::Assert(_) => self.push_str("<..>"),
+            Op::Fail(r) | Op::Assert(r) | Op::Fail2(r) | Op::Assert2(r) => {
+                self.push_str("<\"");
+                self.push_str(r.check);
+                self.push_str("\">");
+            }
             Op::Pop
             | Op::Dup
             | Op::Swap
@@ -203,6 +212,8 @@ impl Message {
             | Op::Eq
             | Op::Lt
             | Op::Uncons
+            | Op::Peek
+            | Op::Poke
             | Op::Halt => {}
         }
     }

@@ -76,6 +76,9 @@ crate::reason! {
     /// Execution ran past the last instruction.
     pub FellOffEnd: "typevm", "execution ran past the last instruction without `Halt`",
         "end the program with `Halt` (or `Fail`)";
+    /// `Peek`/`Poke` outside memory.
+    pub AddressOutOfRange: "typevm", "`{op}`: address {item} is outside memory (0x0..=0xff)",
+        "memory has 256 words";
     /// `Assert` or `Fail` without a reason of its own.
     pub AssertionFailed: "typevm", "assertion failed on {item}",
         "give `Assert` a reason type declared with `typevm::reason!`";

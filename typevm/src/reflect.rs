@@ -5,6 +5,7 @@ use typenum::{UInt, UTerm, Unsigned};
 
 use crate::isa::Instr;
 use crate::machine::*;
+use crate::memory::MemoryVals;
 use crate::reason::{Reason, ReasonInfo};
 use crate::value::{Val, Value};
 
@@ -39,9 +40,13 @@ pub enum Op {
     Jnz(Dir, u64),
     Uncons,
     Field(u8),
+    Peek,
+    Poke,
     Halt,
     Fail(&'static ReasonInfo),
     Assert(&'static ReasonInfo),
+    Fail2(&'static ReasonInfo),
+    Assert2(&'static ReasonInfo),
 }
 
 impl Op {
@@ -69,9 +74,13 @@ impl Op {
             Op::Jnz(..) => "Jnz",
             Op::Uncons => "Uncons",
             Op::Field(_) => "Field",
+            Op::Peek => "Peek",
+            Op::Poke => "Poke",
             Op::Halt => "Halt",
             Op::Fail(_) => "Fail",
             Op::Assert(_) => "Assert",
+            Op::Fail2(_) => "Fail2",
+            Op::Assert2(_) => "Assert2",
         }
     }
 }
@@ -224,29 +233,33 @@ pub struct Snapshot {
     pub regs: [Val; 8],
     /// The stack as a list, top first.
     pub stack: Val,
+    /// Memory, address order.
+    pub memory: [Val; 256],
 }
 
 /// Reflection of a final machine's registers and stack.
 pub trait Snapshots {
     const SNAPSHOT: Snapshot;
 }
-/// Reflection of a register file.
+/// Reflection of a register file and its memory.
 pub trait RegVals {
     const REGS: [Val; 8];
+    const MEMORY: [Val; 256];
 }
-impl<X0: Value, X1: Value, X2: Value, X3: Value, X4: Value, X5: Value, X6: Value, X7: Value> RegVals
-    for Regs<X0, X1, X2, X3, X4, X5, X6, X7>
+impl<X0: Value, X1: Value, X2: Value, X3: Value, X4: Value, X5: Value, X6: Value, X7: Value, Mem: MemoryVals> RegVals
+    for Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>
 {
     const REGS: [Val; 8] = [X0::VAL, X1::VAL, X2::VAL, X3::VAL, X4::VAL, X5::VAL, X6::VAL, X7::VAL];
+    const MEMORY: [Val; 256] = Mem::WORDS;
 }
 impl<R: RegVals, S: Value, B: OpList, A: OpList> Snapshots for Halted<R, S, B, A> {
-    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL };
+    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL, memory: R::MEMORY };
 }
 impl<R: RegVals, S: Value, B: OpList, A: OpList, M> Snapshots for Vm<R, S, B, A, M> {
-    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL };
+    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL, memory: R::MEMORY };
 }
 impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R: RegVals, S: Value, B: OpList, A: OpList> Snapshots
     for Faulted<Rs, It, At, R, S, B, A>
 {
-    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL };
+    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL, memory: R::MEMORY };
 }
