@@ -274,14 +274,14 @@ fn sum_to_8_tick_count() {
 #[test]
 fn verdict_messages_read_as_the_failure() {
     const SNAP: Snapshot = <typevm::Outcome<<SubUnderflow as Program>::Code> as Snapshots>::SNAPSHOT;
-    let m = typevm::message::verdict_message(&SNAP.verdict, "SubUnderflow", 0);
+    let m = typevm::message::verdict_message(&SNAP.verdict, "SubUnderflow", "", 0);
     assert_eq!(
         m.as_str(),
         "typevm fault in `SubUnderflow` at instruction #2 (`Sub`): subtract underflow: 0x2 - 0x5 is negative\n\
          help: compare with `Lt` before subtracting"
     );
     const W: Snapshot = <typevm::Outcome<<AssertFails as Program>::Code> as Snapshots>::SNAPSHOT;
-    let m = typevm::message::verdict_message(&W.verdict, "AssertFails", 0);
+    let m = typevm::message::verdict_message(&W.verdict, "AssertFails", "", 0);
     assert_eq!(m.as_str(), "check `tests: windows` failed: window `Window` [0x9000000, +0x1000) is too small\nhelp: grow it");
 }
 

@@ -101,7 +101,7 @@ fn boots_runs_partitions_and_powers_off() {
     has(&log, "[sp0] gicd TYPER = 0x0000000000480001, PIDR2 = 0x000000000000003b");
     has(&log, "[sp1] sp1 booted: service ready");
     has(&log, "[sp1] work done, sum = 0x00000000000004fb");
-    has(&log, "[sp0] sp1 answered: status 0x0000000000000000, value 0x000000000002c04c");
+    has(&log, "[sp0] sp1 answered: status 0x0000000000000000, value 0x00000000000afed8");
     has(&log, "[sp0] call interrupted: sp1 was preempted, resuming it with RUN");
 
     // Every transition of the accepted table happened, through its handler.

@@ -78,7 +78,8 @@ pub use typenum;
 ///
 /// `typevm::check!(P)` runs on an empty stack within [`DefaultBudget`];
 /// `typevm::check!(P, input = I, budget = N)` gives the input stack (an HList,
-/// top first) and the budget (a typenum number of ticks).
+/// top first) and the budget (a typenum number of ticks);
+/// `subject = "Name"` names what was checked in a failed check's headline.
 #[macro_export]
 macro_rules! check {
     ($p:ty) => {
@@ -91,10 +92,14 @@ macro_rules! check {
         $crate::check!($p, input = $i, budget = $crate::run::DefaultBudget);
     };
     ($p:ty, input = $i:ty, budget = $b:ty) => {
+        $crate::check!($p, input = $i, budget = $b, subject = "");
+    };
+    ($p:ty, input = $i:ty, budget = $b:ty, subject = $s:expr) => {
         const _: () = {
             let message = $crate::message::verdict_message(
                 &<$crate::Outcome<<$p as $crate::reflect::Program>::Code, $i, $b> as $crate::reflect::Verdicts>::VERDICT,
                 <$p as $crate::reflect::Program>::NAME,
+                $s,
                 <$b as $crate::typenum::Unsigned>::U64,
             );
             if !message.is_empty() {

@@ -363,7 +363,10 @@ const fn utf8_width(first: u8) -> usize {
 ///
 /// A check's own fault reads `check `NAME` failed: MESSAGE` followed by a
 /// `help:` line; an engine fault names the instruction and its index.
-pub const fn verdict_message(v: &Verdict, program: &str, budget: u64) -> Message {
+///
+/// `subject` names what the program checked (a configuration's name), `""`
+/// for none.
+pub const fn verdict_message(v: &Verdict, program: &str, subject: &str, budget: u64) -> Message {
     let mut m = Message::new();
     match v.status {
         Status::Halted => {}
@@ -385,7 +388,13 @@ pub const fn verdict_message(v: &Verdict, program: &str, budget: u64) -> Message
             } else {
                 m.push_str("check `");
                 m.push_str(reason.check);
-                m.push_str("` failed: ");
+                m.push_str("` failed");
+                if !subject.is_empty() {
+                    m.push_str(" for `");
+                    m.push_str(subject);
+                    m.push_byte(b'`');
+                }
+                m.push_str(": ");
             }
             m.push_template(reason.message, &item, v.op, v.pc);
             m.push_str("\nhelp: ");
@@ -413,9 +422,9 @@ pub const fn verdict_message(v: &Verdict, program: &str, budget: u64) -> Message
 }
 
 /// Fail const evaluation with the verdict's message unless the run halted.
-pub const fn assert_accepted(v: &Verdict, program: &str, budget: u64) {
+pub const fn assert_accepted(v: &Verdict, program: &str, subject: &str, budget: u64) {
     if !matches!(v.status, Status::Halted) {
-        let m = verdict_message(v, program, budget);
+        let m = verdict_message(v, program, subject, budget);
         panic!("{}", m.as_str());
     }
 }

@@ -1,0 +1,396 @@
+//! The configuration language, parsed. One parser serves the proc macros
+//! that turn a configuration into type programs (`programs-macros`) and the
+//! `explain` command that runs the same checks on values; so both always
+//! read a configuration the same way.
+//!
+//! ```text
+//! sp_states! { pub Reset, Idle, Running; }
+//! sp_lifecycle! {
+//!     pub Lifecycle {
+//!         states: Reset, Idle, Running;
+//!         initial: Reset;
+//!         terminal: ;            // optional
+//!         reentrant: ;           // optional: initial states that may be entered again
+//!         Reset -> Idle; Idle -> Running; Running -> Idle;
+//!     }
+//! }
+//! board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x100_0000; } }
+//! devices! {
+//!     pub VirtDevices on QemuVirt {
+//!         uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
+//!         gicd: GicV3Distributor @ 0x0800_0000 + 0x1_0000;
+//!     }
+//! }
+//! transition_handlers! {
+//!     pub static HANDLERS: programs::HandlerTable<Ctx> for Lifecycle = {
+//!         Reset -> Idle => on_boot,
+//!     };
+//! }
+//! ```
+
+use proc_macro2::TokenStream;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, LitInt, Path, Token, Type, Visibility, braced};
+
+/// Most states a vocabulary may have (a legal-transition mask is a `u64`).
+pub const MAX_STATES: usize = 64;
+
+/// `sp_states! { pub A, B, C; }`: a vocabulary of state types.
+pub struct States {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub names: Vec<Ident>,
+}
+
+impl Parse for States {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let names: Punctuated<Ident, Token![,]> = Punctuated::parse_separated_nonempty(input)?;
+        input.parse::<Option<Token![;]>>()?;
+        let names: Vec<Ident> = names.into_iter().collect();
+        if names.len() > MAX_STATES {
+            return Err(syn::Error::new(
+                names[MAX_STATES].span(),
+                format!("a state vocabulary has at most {MAX_STATES} states (legal-transition masks are 64-bit)"),
+            ));
+        }
+        Ok(States { attrs, vis, names })
+    }
+}
+
+/// A transition `From -> To`.
+#[derive(Clone)]
+pub struct Edge {
+    pub from: Ident,
+    pub to: Ident,
+}
+
+/// `sp_lifecycle! { pub Name { states: ..; initial: ..; Edge; .. } }`.
+pub struct Lifecycle {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub states: Vec<Ident>,
+    pub initial: Vec<Ident>,
+    pub terminal: Vec<Ident>,
+    pub reentrant: Vec<Ident>,
+    pub edges: Vec<Edge>,
+}
+
+/// `key: A, B;` with a possibly empty list.
+fn keyed_list(input: ParseStream) -> syn::Result<Vec<Ident>> {
+    input.parse::<Token![:]>()?;
+    let mut out = Vec::new();
+    while !input.peek(Token![;]) {
+        out.push(input.parse::<Ident>()?);
+        if !input.peek(Token![;]) {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    input.parse::<Token![;]>()?;
+    Ok(out)
+}
+
+impl Parse for Lifecycle {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let name: Ident = input.parse()?;
+        let body;
+        braced!(body in input);
+        let mut t = Lifecycle {
+            attrs,
+            vis,
+            name,
+            states: Vec::new(),
+            initial: Vec::new(),
+            terminal: Vec::new(),
+            reentrant: Vec::new(),
+            edges: Vec::new(),
+        };
+        let mut seen_states = false;
+        while !body.is_empty() {
+            let first: Ident = body.parse()?;
+            if body.peek(Token![:]) && !body.peek(Token![::]) {
+                let list = keyed_list(&body)?;
+                match first.to_string().as_str() {
+                    "states" => {
+                        seen_states = true;
+                        t.states.extend(list);
+                    }
+                    "initial" => t.initial.extend(list),
+                    "terminal" => t.terminal.extend(list),
+                    "reentrant" => t.reentrant.extend(list),
+                    other => {
+                        return Err(syn::Error::new(
+                            first.span(),
+                            format!("unknown section `{other}:` (expected `states:`, `initial:`, `terminal:` or `reentrant:`)"),
+                        ));
+                    }
+                }
+            } else {
+                body.parse::<Token![->]>()?;
+                let to: Ident = body.parse()?;
+                body.parse::<Token![;]>()?;
+                t.edges.push(Edge { from: first, to });
+            }
+        }
+        if !seen_states {
+            return Err(syn::Error::new(t.name.span(), "a lifecycle table needs a `states: A, B, ...;` line"));
+        }
+        Ok(t)
+    }
+}
+
+/// `start + size` as numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub base: u64,
+    pub size: u64,
+}
+
+fn window(input: ParseStream) -> syn::Result<Window> {
+    let base: LitInt = input.parse()?;
+    input.parse::<Token![+]>()?;
+    let size: LitInt = input.parse()?;
+    Ok(Window { base: base.base10_parse()?, size: size.base10_parse()? })
+}
+
+/// `board! { pub Name { ram: b + s; devices: b + s; image: b + s; } }`.
+pub struct Board {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub ram: Window,
+    pub devices: Window,
+    pub image: Window,
+}
+
+impl Parse for Board {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let name: Ident = input.parse()?;
+        let body;
+        braced!(body in input);
+        let (mut ram, mut devices, mut image) = (None, None, None);
+        while !body.is_empty() {
+            let key: Ident = body.parse()?;
+            body.parse::<Token![:]>()?;
+            let w = window(&body)?;
+            body.parse::<Token![;]>()?;
+            let slot = match key.to_string().as_str() {
+                "ram" => &mut ram,
+                "devices" => &mut devices,
+                "image" => &mut image,
+                other => {
+                    return Err(syn::Error::new(key.span(), format!("unknown board field `{other}` (expected `ram`, `devices`, `image`)")));
+                }
+            };
+            if slot.replace(w).is_some() {
+                return Err(syn::Error::new(key.span(), format!("board field `{key}` given twice")));
+            }
+        }
+        let need = |w: Option<Window>, what: &str| {
+            w.ok_or_else(|| syn::Error::new(name.span(), format!("board `{name}` needs `{what}: base + size;`")))
+        };
+        Ok(Board {
+            ram: need(ram, "ram")?,
+            devices: need(devices, "devices")?,
+            image: need(image, "image")?,
+            attrs,
+            vis,
+            name,
+        })
+    }
+}
+
+/// One device: `name: Kind @ base + size, irq N;`.
+pub struct Device {
+    pub name: Ident,
+    pub kind: Ident,
+    pub window: Window,
+    pub irq: Option<u64>,
+}
+
+/// `devices! { pub Name on Board { dev; dev; } }`.
+pub struct Devices {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub board: Path,
+    pub devices: Vec<Device>,
+}
+
+impl Parse for Devices {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let name: Ident = input.parse()?;
+        let on: Ident = input.parse()?;
+        if on != "on" {
+            return Err(syn::Error::new(on.span(), "expected `on BoardName` after the device map's name"));
+        }
+        let board: Path = input.parse()?;
+        let body;
+        braced!(body in input);
+        let mut devices = Vec::new();
+        while !body.is_empty() {
+            let name: Ident = body.parse()?;
+            body.parse::<Token![:]>()?;
+            let kind: Ident = body.parse()?;
+            body.parse::<Token![@]>()?;
+            let w = window(&body)?;
+            let irq = if body.peek(Token![,]) {
+                body.parse::<Token![,]>()?;
+                let kw: Ident = body.parse()?;
+                if kw != "irq" {
+                    return Err(syn::Error::new(kw.span(), "expected `irq N`"));
+                }
+                let n: LitInt = body.parse()?;
+                Some(n.base10_parse()?)
+            } else {
+                None
+            };
+            body.parse::<Token![;]>()?;
+            devices.push(Device { name, kind, window: w, irq });
+        }
+        Ok(Devices { attrs, vis, name, board, devices })
+    }
+}
+
+/// One handler: `From -> To => path`.
+pub struct Handler {
+    pub edge: Edge,
+    pub func: Path,
+}
+
+/// `transition_handlers! { pub static NAME: programs::HandlerTable<Ctx> for Table = { .. }; }`.
+pub struct Handlers {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub table_ty: Type,
+    pub context: Type,
+    pub lifecycle: Path,
+    pub handlers: Vec<Handler>,
+}
+
+impl Parse for Handlers {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        input.parse::<Token![static]>()?;
+        let name: Ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let table_ty: Type = input.parse()?;
+        let context = handler_context(&table_ty)?;
+        input.parse::<Token![for]>()?;
+        let lifecycle: Path = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let body;
+        braced!(body in input);
+        let mut handlers = Vec::new();
+        while !body.is_empty() {
+            let from: Ident = body.parse()?;
+            body.parse::<Token![->]>()?;
+            let to: Ident = body.parse()?;
+            body.parse::<Token![=>]>()?;
+            let func: Path = body.parse()?;
+            handlers.push(Handler { edge: Edge { from, to }, func });
+            if !body.is_empty() {
+                body.parse::<Token![,]>()?;
+            }
+        }
+        input.parse::<Option<Token![;]>>()?;
+        Ok(Handlers { attrs, vis, name, table_ty, context, lifecycle, handlers })
+    }
+}
+
+/// The `Ctx` of `...::HandlerTable<Ctx>`.
+fn handler_context(t: &Type) -> syn::Result<Type> {
+    if let Type::Path(p) = t {
+        if let Some(last) = p.path.segments.last() {
+            if last.ident == "HandlerTable" {
+                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(ctx)) = a.args.first() {
+                        return Ok(ctx.clone());
+                    }
+                }
+            }
+        }
+    }
+    Err(syn::Error::new_spanned(t, "expected `programs::HandlerTable<Context>`"))
+}
+
+/// A configuration file as `explain` reads it: every configuration macro
+/// invocation in it, by kind.
+#[derive(Default)]
+pub struct ConfigFile {
+    pub states: Vec<States>,
+    pub lifecycles: Vec<Lifecycle>,
+    pub boards: Vec<Board>,
+    pub devices: Vec<Devices>,
+    pub handlers: Vec<Handlers>,
+}
+
+impl ConfigFile {
+    /// Parse the configuration macros in a Rust source file (items at any
+    /// module depth; other items are ignored).
+    pub fn parse(source: &str) -> syn::Result<ConfigFile> {
+        let file = syn::parse_file(source)?;
+        let mut out = ConfigFile::default();
+        out.collect(&file.items)?;
+        Ok(out)
+    }
+
+    fn collect(&mut self, items: &[syn::Item]) -> syn::Result<()> {
+        for item in items {
+            match item {
+                syn::Item::Macro(m) => {
+                    let Some(name) = m.mac.path.segments.last().map(|s| s.ident.to_string()) else { continue };
+                    let tokens = m.mac.tokens.clone();
+                    match name.as_str() {
+                        "sp_states" => self.states.push(syn::parse2(tokens)?),
+                        "sp_lifecycle" => self.lifecycles.push(syn::parse2(tokens)?),
+                        "board" => self.boards.push(syn::parse2(tokens)?),
+                        "devices" => self.devices.push(syn::parse2(tokens)?),
+                        "transition_handlers" => self.handlers.push(syn::parse2(tokens)?),
+                        _ => {}
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, items)) = &m.content {
+                        self.collect(items)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The typenum type of `n`, spelled through `prefix` (e.g. `::programs::__private::typenum`).
+pub fn typenum_tokens(n: u64, prefix: &TokenStream) -> TokenStream {
+    use quote::quote;
+    let mut t = quote!(#prefix::UTerm);
+    if n == 0 {
+        return t;
+    }
+    let bits = 64 - n.leading_zeros();
+    for i in (0..bits).rev() {
+        let b = if (n >> i) & 1 == 1 { quote!(#prefix::B1) } else { quote!(#prefix::B0) };
+        t = quote!(#prefix::UInt<#t, #b>);
+    }
+    t
+}
+
+/// A right-nested HList type of `items`, without macro recursion (lists may
+/// be thousands long).
+pub fn hlist_type(items: &[TokenStream], frunk: &TokenStream) -> TokenStream {
+    use quote::quote;
+    items.iter().rev().fold(quote!(#frunk::HNil), |acc, t| quote!(#frunk::HCons<#t, #acc>))
+}
