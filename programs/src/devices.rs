@@ -50,7 +50,12 @@ pub trait Board {
 }
 
 /// A device map: `devices!` declares one.
-pub trait DeviceMap {
+///
+/// # Safety
+///
+/// `DEVICES` must reflect exactly the records of `Devices` (the gate checks
+/// the types and links the reflection); `devices!` guarantees it.
+pub unsafe trait DeviceMap {
     /// The map's name.
     const NAME: &'static str;
     /// The VM input: `[devices, board]`.
@@ -155,14 +160,15 @@ typevm::program! {
         Load<R1>, Field<U4>, Load<R1>, Field<U5>, Add, Store<R4>,  // r4 = image end
         Load<R0>,
         dev: Uncons, Jz<@done>, Dup,                               // tail, d, d
-            Dup, Field<U1>, Load<R6>, Lt,                          // tail, d, d, base < ram end
-            Over, Dup, Field<U1>, Swap, Field<U2>, Add,            // tail, d, c1, end
-            Load<R5>, Swap, Lt, And, Push<U0>, Eq,                 // tail, d, clear of ram
-            Load<R1>, Swap, Assert2<OverlapsRam>,
-            Dup, Field<U1>, Load<R4>, Lt,
+            // The image first: it lies in RAM, and its rule says more.
+            Dup, Field<U1>, Load<R4>, Lt,                          // tail, d, d, base < image end
+            Over, Dup, Field<U1>, Swap, Field<U2>, Add,            // tail, d, d, c1, end
+            Load<R3>, Swap, Lt, And, Push<U0>, Eq,                 // tail, d, d, clear of the image
+            Load<R1>, Swap, Assert2<OverlapsImage>,                // tail, d
+            Dup, Field<U1>, Load<R6>, Lt,
             Over, Dup, Field<U1>, Swap, Field<U2>, Add,
-            Load<R3>, Swap, Lt, And, Push<U0>, Eq,
-            Load<R1>, Swap, Assert2<OverlapsImage>,
+            Load<R5>, Swap, Lt, And, Push<U0>, Eq,
+            Load<R1>, Swap, Assert2<OverlapsRam>,
             Jmp<@dev>,
         done: Halt,
     ];

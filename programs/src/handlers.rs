@@ -42,7 +42,7 @@ typevm::reason! {
     /// A transition without a handler.
     pub MissingHandler: "handlers: one per transition",
         "transition {item} is in the lifecycle table but has no handler",
-        "add `{item} => your_handler,` to `transition_handlers!` (without the backticks)";
+        "add a handler for {item} to `transition_handlers!`";
     /// A handler for a transition the table does not have.
     pub HandlerWithoutTransition: "handlers: none for a transition not in the table",
         "a handler is declared for {item}, which is not a transition of the lifecycle table",

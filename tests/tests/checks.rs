@@ -9,5 +9,6 @@
 fn checks() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/vm/*.rs");
+    t.compile_fail("ui/config/*.rs");
     t.pass("ui/pass/*.rs");
 }

@@ -31,7 +31,8 @@
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, LitInt, Path, Token, Type, Visibility, braced};
+pub use syn::Ident;
+use syn::{Attribute, LitInt, Path, Token, Type, Visibility, braced};
 
 /// Most states a vocabulary may have (a legal-transition mask is a `u64`).
 pub const MAX_STATES: usize = 64;

@@ -118,7 +118,8 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
         #(#attrs)*
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
-        impl ::programs::lifecycle::Table for #name {
+        // SAFETY: the reflections below list the same items as the types above.
+        unsafe impl ::programs::lifecycle::Table for #name {
             const NAME: &'static str = #name_str;
             type Edges = #edges_ty;
             type Input = #input;
@@ -203,7 +204,8 @@ pub fn devices(input: TokenStream) -> TokenStream {
         #(#attrs)*
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
-        impl ::programs::devices::DeviceMap for #name {
+        // SAFETY: `DEVICES` lists the same records as `Devices`.
+        unsafe impl ::programs::devices::DeviceMap for #name {
             const NAME: &'static str = #name_str;
             type Input = #input;
             type Devices = #devices_ty;

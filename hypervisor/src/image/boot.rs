@@ -1,0 +1,123 @@
+//! EL2 entry: per-CPU stacks, BSS, vectors, traps configuration, and the EL2
+//! stage-1 identity map (device memory below 1 GiB, normal memory above).
+use core::arch::global_asm;
+
+use aarch64_cpu::registers::*;
+
+use hypervisor::stage2::Table;
+
+/// Per-CPU stack size (must match STACK_SIZE in link.ld).
+pub const STACK_SIZE: usize = 0x1_0000;
+/// CPUs with a stack in the image (MAX_CPUS in link.ld).
+pub const MAX_CPUS: usize = 4;
+
+/// CPTR_EL2 with RES1 bits set and TFP = 0: FP/SIMD not trapped (Rust code at
+/// EL2 may use NEON registers).
+const CPTR_EL2_VALUE: u64 = 0x33FF;
+
+global_asm!(
+    r#"
+.section .text.boot, "ax"
+.global _start
+_start:
+    // QEMU enters the ELF at EL2 on CPU 0 with x0 = 0. Refuse any other EL.
+    mrs     x1, CurrentEL
+    cmp     x1, #(2 << 2)
+    b.ne    1f
+    // Stack of CPU 0: top of the first per-CPU stack.
+    adrp    x1, __stacks_start
+    add     x1, x1, :lo12:__stacks_start
+    mov     x2, #{stack}
+    add     sp, x1, x2
+    // Zero BSS (16-byte aligned by the linker script).
+    adrp    x1, __bss_start
+    add     x1, x1, :lo12:__bss_start
+    adrp    x2, __bss_end
+    add     x2, x2, :lo12:__bss_end
+2:  cmp     x1, x2
+    b.hs    3f
+    stp     xzr, xzr, [x1], #16
+    b       2b
+3:  bl      el2_cpu_setup
+    mov     x0, #0
+    bl      primary_main
+1:  wfe
+    b       1b
+
+// Secondary CPUs, started by PSCI CPU_ON at EL2 with x0 = context id = CPU index.
+.global _secondary_entry
+_secondary_entry:
+    cmp     x0, #{max_cpus}
+    b.hs    1b
+    mov     x19, x0
+    adrp    x1, __stacks_start
+    add     x1, x1, :lo12:__stacks_start
+    add     x2, x0, #1
+    mov     x3, #{stack}
+    mul     x2, x2, x3
+    add     sp, x1, x2
+    bl      el2_cpu_setup
+    mov     x0, x19
+    bl      secondary_main
+    b       1b
+
+// Per-CPU EL2 state needed before any Rust code runs.
+el2_cpu_setup:
+    adrp    x1, hv_vectors
+    add     x1, x1, :lo12:hv_vectors
+    msr     vbar_el2, x1
+    mov     x1, #{cptr}
+    msr     cptr_el2, x1
+    // HCR_EL2: only RW (EL1 is AArch64) until partitions run.
+    mov     x1, #(1 << 31)
+    msr     hcr_el2, x1
+    msr     daifset, #0xf
+    isb
+    ret
+"#,
+    stack = const STACK_SIZE,
+    max_cpus = const MAX_CPUS,
+    cptr = const CPTR_EL2_VALUE,
+);
+
+/// EL2 stage-1 level-1 table (T0SZ = 25: 39-bit VA, 1 GiB blocks).
+#[repr(transparent)]
+struct El2Table(Table);
+
+const fn el2_l1() -> Table {
+    // Block descriptor: valid, block (bit1 = 0), AttrIndx, AP = EL2 RW, SH, AF.
+    const AF: u64 = 1 << 10;
+    const SH_INNER: u64 = 0b11 << 8;
+    const XN: u64 = 1 << 54;
+    const DEVICE: u64 = 0 << 2; // MAIR attr 0
+    const NORMAL: u64 = 1 << 2; // MAIR attr 1
+    let mut t = Table::EMPTY;
+    // 0..1 GiB: MMIO (GIC, UART, RTC, ...).
+    t.0[0] = 0b01 | DEVICE | AF | XN; // output address 0
+    // 1..2 GiB: RAM (DTB, this image, partition RAM).
+    t.0[1] = 0x4000_0000 | 0b01 | NORMAL | AF | SH_INNER;
+    t
+}
+
+static EL2_L1: El2Table = El2Table(el2_l1());
+
+/// Turn on the EL2 MMU and caches with the identity map (each CPU).
+pub fn enable_mmu() {
+    // MAIR: attr0 Device-nGnRE, attr1 Normal WB RA/WA.
+    MAIR_EL2.set(0xFF_04);
+    // TCR_EL2: T0SZ 25, WB walks inner shareable, 4 KiB granule, PS 40 bits, RES1 23/31.
+    TCR_EL2.set(25 | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (0b010 << 16) | (1 << 23) | (1 << 31));
+    TTBR0_EL2.set(&EL2_L1 as *const El2Table as u64);
+    // SAFETY: TLB invalidation and barriers before enabling translation; the map
+    // is an identity map of everything this CPU executes and touches, so the
+    // instruction stream continues at the same addresses.
+    unsafe { core::arch::asm!("isb", "tlbi alle2", "dsb ish", "isb", options(nostack)) };
+    // SCTLR_EL2: RES1 bits, M (MMU), C (data cache), I (instruction cache).
+    SCTLR_EL2.set(0x30C5_0830 | (1 << 0) | (1 << 2) | (1 << 12));
+    aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
+}
+
+unsafe extern "C" {
+    /// Entry point of secondary CPUs (PSCI CPU_ON).
+    pub fn _secondary_entry();
+}

@@ -1,0 +1,73 @@
+//! The real PL011 UART of the board (QEMU virt: 0x0900_0000), polled.
+use core::fmt::{self, Write};
+use core::ptr::{read_volatile, write_volatile};
+
+use spin::Mutex;
+
+/// Physical address of the board's UART (mapped as device memory at EL2).
+pub const UART_BASE: usize = 0x0900_0000;
+const DR: usize = 0x000;
+const FR: usize = 0x018;
+const FR_TXFF: u32 = 1 << 5;
+
+pub struct Pl011Uart {
+    base: usize,
+}
+
+impl Pl011Uart {
+    fn put(&mut self, b: u8) {
+        // SAFETY: `base` is the board's PL011, identity-mapped as Device memory at
+        // EL2; FR and DR are 32-bit registers at these offsets. Polling FR.TXFF
+        // before writing DR is the documented transmit protocol.
+        unsafe {
+            while read_volatile((self.base + FR) as *const u32) & FR_TXFF != 0 {
+                core::hint::spin_loop();
+            }
+            write_volatile((self.base + DR) as *mut u32, b as u32);
+        }
+    }
+}
+
+impl Write for Pl011Uart {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for b in s.bytes() {
+            if b == b'\n' {
+                self.put(b'\r');
+            }
+            self.put(b);
+        }
+        Ok(())
+    }
+}
+
+static CONSOLE: Mutex<Pl011Uart> = Mutex::new(Pl011Uart { base: UART_BASE });
+
+/// Print under the console lock.
+pub fn print(args: fmt::Arguments<'_>) {
+    let _ = CONSOLE.lock().write_fmt(args);
+}
+
+/// Print without waiting for the lock (fatal paths: the lock may be held by the
+/// code that failed).
+pub fn emergency(args: fmt::Arguments<'_>) {
+    let mut u = Pl011Uart { base: UART_BASE };
+    let _ = u.write_fmt(args);
+}
+
+/// The sink for `hypervisor::log` (one line per call).
+pub fn log_sink(args: fmt::Arguments<'_>) {
+    let mut c = CONSOLE.lock();
+    let _ = c.write_fmt(args);
+    let _ = c.write_str("\n");
+}
+
+#[macro_export]
+macro_rules! kprint {
+    ($($arg:tt)*) => { $crate::image::console::print(format_args!($($arg)*)) };
+}
+
+#[macro_export]
+macro_rules! kprintln {
+    () => { $crate::image::console::print(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::image::console::print(format_args!("{}\n", format_args!($($arg)*))) };
+}

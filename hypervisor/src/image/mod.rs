@@ -1,0 +1,297 @@
+//! The EL2 image: boot, banner, partitions, scheduler demo, SMP race, exit.
+pub mod arch;
+pub mod boot;
+pub mod console;
+mod fatal;
+mod gic;
+pub mod payloads;
+mod race;
+mod sched;
+pub mod vectors;
+
+use core::sync::atomic::Ordering;
+
+use aarch64_cpu::registers::*;
+
+use hypervisor::layout;
+use programs::board::*;
+use programs::StateId;
+
+use crate::kprintln;
+use fatal::InitError;
+use payloads::abi;
+use sched::{PARTITIONS, ReqError, Runtime};
+
+/// Build time, from the build-time crate.
+const BUILD_TIME: &str = build_time::build_time_utc!("%Y-%m-%d %H:%M:%S UTC");
+const BUILD_EPOCH: &str = build_time::build_time_utc!("%s");
+
+const fn parse_u64(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut v = 0u64;
+    while i < b.len() {
+        assert!(b[i].is_ascii_digit(), "build epoch is decimal");
+        v = v * 10 + (b[i] - b'0') as u64;
+        i += 1;
+    }
+    v
+}
+
+/// RTC seconds at counter zero: the build time.
+const EPOCH: u64 = parse_u64(BUILD_EPOCH);
+
+/// The boot scenario, chosen at build time: `HV_SCENARIO=corrupt-state` or the
+/// `fault-corrupt-state` feature make a boot that is meant to fail.
+const SCENARIO: &str = match option_env!("HV_SCENARIO") {
+    Some(s) => s,
+    None => {
+        if cfg!(feature = "fault-corrupt-state") {
+            "corrupt-state"
+        } else {
+            "normal"
+        }
+    }
+};
+
+unsafe extern "C" {
+    static __image_start: u8;
+    static __image_end: u8;
+    static __stacks_start: u8;
+    static __stacks_end: u8;
+}
+
+fn banner() {
+    let a = &ACCEPTED;
+    let lc = a.lifecycle();
+    let b = a.board();
+    let legal: u32 = lc.legal.iter().map(|m| m.count_ones()).sum();
+    kprintln!("================================================================================");
+    kprintln!(" hv: ARM64 EL2 hypervisor (Secure Partitions, stage-2, MMIO trap-and-emulate)");
+    kprintln!(" built {BUILD_TIME}  |  scenario: {SCENARIO}");
+    kprintln!("--------------------------------------------------------------------------------");
+    kprintln!(" accepted configuration for board {}", b.name);
+    kprintln!("   RAM {:#x}+{:#x}, devices in {:#x}+{:#x}, hypervisor image {:#x}+{:#x} (never mapped to guests)",
+        b.ram_base, b.ram_size, b.device_base, b.device_size, b.image_base, b.image_size);
+    kprint_states(lc);
+    kprintln!("   lifecycle: {} legal transitions:", legal);
+    let n = lc.states.len() as u8;
+    for from in 0..n {
+        for to in 0..n {
+            if lc.allows(from, to) {
+                kprintln!("     {} -> {}", lc.name(from), lc.name(to));
+            }
+        }
+    }
+    kprintln!("   devices: {}", a.devices().len());
+    for d in a.devices() {
+        match d.irq {
+            Some(irq) => kprintln!("     {:<6} {:<18} base {:#010x} size {:#09x} irq {}", d.name, d.kind.name(), d.base, d.size, irq),
+            None => kprintln!("     {:<6} {:<18} base {:#010x} size {:#09x} irq -", d.name, d.kind.name(), d.base, d.size),
+        }
+    }
+    kprintln!("================================================================================");
+}
+
+fn kprint_states(lc: &programs::LifecycleInfo) {
+    crate::kprint!("   lifecycle: {} states [", lc.states.len());
+    for (i, s) in lc.states.iter().enumerate() {
+        crate::kprint!("{}{}", if i == 0 { "" } else { ", " }, s);
+    }
+    kprintln!("], initial {}", lc.name(lc.initial));
+}
+
+fn init_or_halt<T>(r: Result<T, InitError>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => fatal::halt(format_args!("init: {e}"), None, fatal::EXIT_INIT),
+    }
+}
+
+fn start_secondaries() -> Result<(), InitError> {
+    let entry = boot::_secondary_entry as *const () as usize as u64;
+    for cpu in 1..boot::MAX_CPUS as u64 {
+        // QEMU virt: CPU n has MPIDR affinity Aff0 = n (n < 16).
+        let r = arch::smc(arch::psci::CPU_ON, cpu, entry, cpu);
+        if r != 0 {
+            return Err(InitError::CpuOn { cpu, code: r });
+        }
+    }
+    while race::ONLINE.load(Ordering::Acquire) < boot::MAX_CPUS {
+        core::hint::spin_loop();
+    }
+    Ok(())
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn secondary_main(cpu: u64) -> ! {
+    boot::enable_mmu();
+    kprintln!("[smp] cpu{cpu} online at EL{} (MPIDR {:#x}), waiting for the race", CurrentEL.get() >> 2, MPIDR_EL1.get());
+    race::ONLINE.fetch_add(1, Ordering::AcqRel);
+    while !race::GO.load(Ordering::Acquire) {
+        core::hint::spin_loop();
+    }
+    race::run(cpu as usize);
+    // Done: PSCI CPU_OFF (does not return on success).
+    let r = arch::smc(arch::psci::CPU_OFF, 0, 0, 0);
+    kprintln!("[smp] cpu{cpu}: CPU_OFF returned {r}; parking");
+    loop {
+        aarch64_cpu::asm::wfe();
+    }
+}
+
+/// Tries transitions the table forbids or the current state does not allow;
+/// each must be refused and leave the state unchanged.
+fn lifecycle_self_check() -> bool {
+    let lc = ACCEPTED.lifecycle();
+    let p = &PARTITIONS[0];
+    let before = p.state.raw();
+    let mut ok = true;
+    for (what, r) in [
+        ("Idle -> Blocked", p.go::<Idle, Blocked>()),
+        ("Reset -> Running", p.go::<Reset, Running>()),
+        ("Preempted -> Idle", p.go::<Preempted, Idle>()),
+        ("Preempted -> Running", p.go::<Preempted, Running>()),
+    ] {
+        match r {
+            Ok(()) => {
+                kprintln!("[check] FAILED: {} {what} was accepted", p.name);
+                ok = false;
+            }
+            Err(e) => kprintln!("[lifecycle] refused: {}", e.report(lc, p.name)),
+        }
+    }
+    if p.state.raw() != before {
+        kprintln!("[check] FAILED: a refused transition changed {}'s state", p.name);
+        ok = false;
+    }
+    ok
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn primary_main(_x0: u64) -> ! {
+    boot::enable_mmu();
+    hypervisor::log::set_sink(console::log_sink);
+    banner();
+    let (start, end) = (&raw const __image_start as u64, &raw const __image_end as u64);
+    init_or_halt(layout::check_image(ACCEPTED.board(), start, end).map_err(InitError::Layout));
+    let stacks = &raw const __stacks_end as u64 - &raw const __stacks_start as u64;
+    let expected = (boot::STACK_SIZE * boot::MAX_CPUS) as u64;
+    if stacks != expected {
+        init_or_halt::<()>(Err(InitError::Link { what: "per-CPU stacks (STACK_SIZE * MAX_CPUS)", linked: stacks, expected }));
+    }
+    kprintln!("[boot] cpu0 at EL{}, image {:#x}..{:#x}, CNTFRQ {} Hz, RTC epoch {} (build time)", CurrentEL.get() >> 2, start, end, CNTFRQ_EL0.get(), EPOCH);
+    if SCENARIO != "normal" && SCENARIO != "corrupt-state" {
+        init_or_halt::<()>(Err(InitError::Scenario(SCENARIO)));
+    }
+    init_or_halt(gic::init_cpu0().map_err(InitError::Gic));
+    kprintln!("[boot] GICv3 up, CNTHP timer (INTID {}) routed to EL2", gic::CNTHP_INTID);
+
+    let mut rt = init_or_halt(Runtime::build(EPOCH));
+    Runtime::enable_virtualization();
+
+    // Boot every partition: Reset -> Idle when it says it is ready.
+    for (i, p) in PARTITIONS.iter().enumerate() {
+        if rt.boot(i) != Ok(()) {
+            fatal::halt(format_args!("{}: rule `a partition boots`: boot failed", p.name), Some(&rt), fatal::EXIT_INIT);
+        }
+    }
+    let mut checks_ok = lifecycle_self_check();
+
+    if SCENARIO == "corrupt-state" {
+        let p = &PARTITIONS[1];
+        kprintln!("[scenario] corrupt-state: overwriting {}'s lifecycle byte at {:#x} with 0xa5 (a stray write)", p.name, p.state.as_ptr() as usize);
+        // SAFETY: the pointer is the partition's own AtomicU8; a volatile byte
+        // store through it is a valid (if deliberately wrong) write of a u8.
+        unsafe { core::ptr::write_volatile(p.state.as_ptr(), 0xA5) };
+    }
+
+    let mut expect = |rt: &mut Runtime, sp: usize, cmd: u64, arg: u64, want: Result<Option<u64>, ReqError>| {
+        let got = rt.request(sp, cmd, arg);
+        let good = match (&want, &got) {
+            (Ok(None), Ok(_)) => true,
+            (Ok(Some(w)), Ok(g)) => w == g,
+            (Err(w), Err(g)) => w == g,
+            _ => false,
+        };
+        if !good {
+            kprintln!("[check] FAILED: request {} to {}: expected {:?}, got {:?}", sched::cmd_name(cmd), PARTITIONS[sp].name, want, got);
+            checks_ok = false;
+        }
+        debug_assert!(rt.chain_depth() == 0);
+    };
+    // Direct requests; sp0 probes its devices.
+    expect(&mut rt, 0, abi::CMD_HELLO, 0, Ok(Some(0)));
+    // Long enough for the 20 ms slice to expire: Running -> Preempted -> Running.
+    expect(&mut rt, 0, abi::CMD_SPIN, 80, Ok(Some(0)));
+    // sp0 calls sp1 and waits: Running -> Blocked, answered: Blocked -> Running.
+    expect(&mut rt, 0, abi::CMD_CALL, 5, Ok(Some(1275)));
+    // A long call (6 slices): sp1 is preempted while sp0 waits (Blocked -> Preempted).
+    expect(&mut rt, 0, abi::CMD_CALL, 120, Ok(Some(720_600)));
+    // Faults: contained, reported, and sp0/sp1 keep running.
+    expect(&mut rt, 2, abi::CMD_GIC_PROBE, 0, Ok(Some(0)));
+    expect(&mut rt, 2, abi::CMD_UNKNOWN_REG, 0, Ok(Some(0)));
+    expect(&mut rt, 2, abi::CMD_WIDE_ACCESS, 0, Err(ReqError::Stopped));
+    expect(&mut rt, 0, abi::CMD_HELLO, 0, Ok(Some(0)));
+    expect(&mut rt, 2, abi::CMD_HYP_MEMORY, 0, Err(ReqError::Stopped));
+    expect(&mut rt, 2, abi::CMD_UNMAPPED, 0, Err(ReqError::Stopped));
+    expect(&mut rt, 2, abi::CMD_WRITE_CODE, 0, Err(ReqError::Stopped));
+    expect(&mut rt, 1, abi::CMD_WORK, 1, Ok(Some(55)));
+    expect(&mut rt, 2, abi::CMD_BAD_RUN, 0, Ok(Some(abi::DENIED)));
+    expect(&mut rt, 2, abi::CMD_HELLO, 0, Ok(Some(0)));
+
+    // Secondary CPUs come up now (not earlier: spinning vCPUs would steal host
+    // time from the timed scheduler demo above).
+    init_or_halt(start_secondaries());
+    kprintln!("[smp] {} CPUs online (PSCI CPU_ON)", race::ONLINE.load(Ordering::Acquire));
+    // The race: all CPUs, same transition, same state byte.
+    kprintln!(
+        "[race] {} CPUs x {} rounds: Idle -> Running on {}'s state byte by compare-and-swap",
+        boot::MAX_CPUS,
+        race::ROUNDS,
+        PARTITIONS[race::TARGET].name
+    );
+    PARTITIONS[race::TARGET].set_quiet(true);
+    race::GO.store(true, Ordering::Release);
+    race::run(0);
+    while race::FINISHED.load(Ordering::Acquire) < boot::MAX_CPUS {
+        core::hint::spin_loop();
+    }
+    PARTITIONS[race::TARGET].set_quiet(false);
+    let mut total = 0;
+    for cpu in 0..boot::MAX_CPUS {
+        let (w, l) = (race::WINS[cpu].load(Ordering::Acquire), race::LOSSES[cpu].load(Ordering::Acquire));
+        total += w;
+        kprintln!("[race] cpu{cpu}: won {w:>4}, lost {l:>4}");
+    }
+    kprintln!("[race] total wins {total} of {} rounds: exactly one winner per round", race::ROUNDS);
+    if total != race::ROUNDS {
+        checks_ok = false;
+    }
+
+    rt.summary();
+    let lc = ACCEPTED.lifecycle();
+    let n = lc.states.len() as u8;
+    for from in 0..n {
+        for to in 0..n {
+            if lc.allows(from, to) && PARTITIONS.iter().all(|p| p.count(from, to) == 0) {
+                kprintln!("[check] FAILED: transition {} -> {} never happened", lc.name(from), lc.name(to));
+                checks_ok = false;
+            }
+        }
+    }
+    let faults: u32 = rt.vcpus.iter().map(|v| v.faults).sum();
+    if faults != 4 {
+        kprintln!("[check] FAILED: expected 4 contained faults, saw {faults}");
+        checks_ok = false;
+    }
+    if PARTITIONS.iter().any(|p| p.current() != Ok(Idle::ID)) {
+        kprintln!("[check] FAILED: a partition is not Idle at the end");
+        checks_ok = false;
+    }
+    if !checks_ok {
+        fatal::halt(format_args!("end of run: rule `every check passes`: some checks failed (see [check] lines)"), Some(&rt), fatal::EXIT_CHECKS);
+    }
+    kprintln!("[done] all checks passed; PSCI SYSTEM_OFF");
+    arch::system_off()
+}

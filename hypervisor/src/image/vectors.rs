@@ -1,0 +1,272 @@
+//! EL2 exception vectors, the guest world switch (`run_guest`), and the frame
+//! layouts the assembly shares with Rust (pinned with `offset_of!` asserts).
+use core::arch::global_asm;
+use core::mem::{offset_of, size_of};
+
+/// A guest vCPU's general-purpose context, saved and restored by the asm.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GuestRegs {
+    pub x: [u64; 31],
+    pub sp_el1: u64,
+    pub elr: u64,
+    pub spsr: u64,
+}
+
+const _: () = assert!(offset_of!(GuestRegs, x) == 0);
+const _: () = assert!(offset_of!(GuestRegs, sp_el1) == 248);
+const _: () = assert!(offset_of!(GuestRegs, elr) == 256);
+const _: () = assert!(offset_of!(GuestRegs, spsr) == 264);
+const _: () = assert!(size_of::<GuestRegs>() == 272);
+
+/// The hypervisor's callee-saved state pushed by `run_guest` (offsets in bytes
+/// from SP while the guest runs).
+#[repr(C)]
+pub struct HostFrame {
+    pub x19_x30: [u64; 12],
+    pub ctx: u64,
+    pub pad: u64,
+    pub d8_d15: [u64; 8],
+}
+
+const _: () = assert!(offset_of!(HostFrame, x19_x30) == 0);
+const _: () = assert!(offset_of!(HostFrame, ctx) == 96);
+const _: () = assert!(offset_of!(HostFrame, d8_d15) == 112);
+const _: () = assert!(size_of::<HostFrame>() == 176);
+
+/// Registers of an exception taken at EL2 itself (a hypervisor bug).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct TrapFrame {
+    pub x: [u64; 31],
+    pub elr: u64,
+    pub spsr: u64,
+    pub esr: u64,
+    pub far: u64,
+    pub pad: u64,
+}
+
+const _: () = assert!(offset_of!(TrapFrame, x) == 0);
+const _: () = assert!(offset_of!(TrapFrame, elr) == 248);
+const _: () = assert!(offset_of!(TrapFrame, spsr) == 256);
+const _: () = assert!(offset_of!(TrapFrame, esr) == 264);
+const _: () = assert!(offset_of!(TrapFrame, far) == 272);
+const _: () = assert!(size_of::<TrapFrame>() == 288);
+
+/// Why `run_guest` returned (vector group of the exception from the guest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    Sync,
+    Irq,
+    Fiq,
+    SError,
+    /// Any exception from AArch32 (the guests are AArch64-only).
+    Aarch32 { code: u64 },
+}
+
+impl ExitKind {
+    pub const fn from_code(code: u64) -> ExitKind {
+        match code {
+            0 => ExitKind::Sync,
+            1 => ExitKind::Irq,
+            2 => ExitKind::Fiq,
+            3 => ExitKind::SError,
+            c => ExitKind::Aarch32 { code: c },
+        }
+    }
+}
+
+global_asm!(
+    r#"
+.macro GUEST_EXIT code
+    .balign 0x80
+    stp     x0, x1, [sp, #-16]!
+    mov     x0, #\code
+    b       guest_exit
+.endm
+
+.macro EL2_FAULT code
+    .balign 0x80
+    sub     sp, sp, #{tf_size}
+    stp     x0, x1, [sp, #0]
+    mov     x0, #\code
+    b       el2_fault_common
+.endm
+
+.section .text.vectors, "ax"
+.balign 2048
+.global hv_vectors
+hv_vectors:
+    // Current EL with SP_EL0 (never used: EL2 runs on SP_EL2).
+    EL2_FAULT 0
+    EL2_FAULT 1
+    EL2_FAULT 2
+    EL2_FAULT 3
+    // Current EL with SP_EL2: exceptions in the hypervisor itself.
+    EL2_FAULT 4
+    EL2_FAULT 5
+    EL2_FAULT 6
+    EL2_FAULT 7
+    // Lower EL, AArch64: the guests.
+    GUEST_EXIT 0
+    GUEST_EXIT 1
+    GUEST_EXIT 2
+    GUEST_EXIT 3
+    // Lower EL, AArch32.
+    GUEST_EXIT 4
+    GUEST_EXIT 5
+    GUEST_EXIT 6
+    GUEST_EXIT 7
+
+.section .text, "ax"
+// u64 run_guest(GuestRegs *ctx): enter the guest; returns the exit code when
+// the guest takes an exception to EL2, with the guest context saved in *ctx.
+.global run_guest
+run_guest:
+    sub     sp, sp, #{hf_size}
+    stp     x19, x20, [sp, #0]
+    stp     x21, x22, [sp, #16]
+    stp     x23, x24, [sp, #32]
+    stp     x25, x26, [sp, #48]
+    stp     x27, x28, [sp, #64]
+    stp     x29, x30, [sp, #80]
+    str     x0, [sp, #{hf_ctx}]
+    stp     d8, d9, [sp, #{hf_d8} + 0]
+    stp     d10, d11, [sp, #{hf_d8} + 16]
+    stp     d12, d13, [sp, #{hf_d8} + 32]
+    stp     d14, d15, [sp, #{hf_d8} + 48]
+    ldr     x1, [x0, #{g_sp}]
+    msr     sp_el1, x1
+    ldr     x1, [x0, #{g_elr}]
+    msr     elr_el2, x1
+    ldr     x1, [x0, #{g_spsr}]
+    msr     spsr_el2, x1
+    ldp     x2, x3, [x0, #16]
+    ldp     x4, x5, [x0, #32]
+    ldp     x6, x7, [x0, #48]
+    ldp     x8, x9, [x0, #64]
+    ldp     x10, x11, [x0, #80]
+    ldp     x12, x13, [x0, #96]
+    ldp     x14, x15, [x0, #112]
+    ldp     x16, x17, [x0, #128]
+    ldp     x18, x19, [x0, #144]
+    ldp     x20, x21, [x0, #160]
+    ldp     x22, x23, [x0, #176]
+    ldp     x24, x25, [x0, #192]
+    ldp     x26, x27, [x0, #208]
+    ldp     x28, x29, [x0, #224]
+    ldr     x30, [x0, #240]
+    ldp     x0, x1, [x0, #0]
+    eret
+
+// Guest took an exception: [sp] = guest x0, x1; the host frame is above it.
+guest_exit:
+    ldr     x1, [sp, #16 + {hf_ctx}]
+    stp     x2, x3, [x1, #16]
+    stp     x4, x5, [x1, #32]
+    stp     x6, x7, [x1, #48]
+    stp     x8, x9, [x1, #64]
+    stp     x10, x11, [x1, #80]
+    stp     x12, x13, [x1, #96]
+    stp     x14, x15, [x1, #112]
+    stp     x16, x17, [x1, #128]
+    stp     x18, x19, [x1, #144]
+    stp     x20, x21, [x1, #160]
+    stp     x22, x23, [x1, #176]
+    stp     x24, x25, [x1, #192]
+    stp     x26, x27, [x1, #208]
+    stp     x28, x29, [x1, #224]
+    str     x30, [x1, #240]
+    ldp     x2, x3, [sp], #16
+    stp     x2, x3, [x1, #0]
+    mrs     x2, sp_el1
+    str     x2, [x1, #{g_sp}]
+    mrs     x2, elr_el2
+    str     x2, [x1, #{g_elr}]
+    mrs     x2, spsr_el2
+    str     x2, [x1, #{g_spsr}]
+    ldp     x19, x20, [sp, #0]
+    ldp     x21, x22, [sp, #16]
+    ldp     x23, x24, [sp, #32]
+    ldp     x25, x26, [sp, #48]
+    ldp     x27, x28, [sp, #64]
+    ldp     x29, x30, [sp, #80]
+    ldp     d8, d9, [sp, #{hf_d8} + 0]
+    ldp     d10, d11, [sp, #{hf_d8} + 16]
+    ldp     d12, d13, [sp, #{hf_d8} + 32]
+    ldp     d14, d15, [sp, #{hf_d8} + 48]
+    add     sp, sp, #{hf_size}
+    ret
+
+// An exception at EL2: save everything into a TrapFrame and report (no return).
+el2_fault_common:
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    str     x30, [sp, #240]
+    mrs     x2, elr_el2
+    str     x2, [sp, #{t_elr}]
+    mrs     x2, spsr_el2
+    str     x2, [sp, #{t_spsr}]
+    mrs     x2, esr_el2
+    str     x2, [sp, #{t_esr}]
+    mrs     x2, far_el2
+    str     x2, [sp, #{t_far}]
+    mov     x1, sp
+    bl      el2_exception
+1:  wfe
+    b       1b
+
+// void capture_regs(u64 out[32]): x0..x30 and sp as they are at the call.
+.global capture_regs
+capture_regs:
+    stp     x0, x1, [x0, #0]
+    stp     x2, x3, [x0, #16]
+    stp     x4, x5, [x0, #32]
+    stp     x6, x7, [x0, #48]
+    stp     x8, x9, [x0, #64]
+    stp     x10, x11, [x0, #80]
+    stp     x12, x13, [x0, #96]
+    stp     x14, x15, [x0, #112]
+    stp     x16, x17, [x0, #128]
+    stp     x18, x19, [x0, #144]
+    stp     x20, x21, [x0, #160]
+    stp     x22, x23, [x0, #176]
+    stp     x24, x25, [x0, #192]
+    stp     x26, x27, [x0, #208]
+    stp     x28, x29, [x0, #224]
+    mov     x1, sp
+    stp     x30, x1, [x0, #240]
+    ret
+"#,
+    hf_size = const size_of::<HostFrame>(),
+    hf_ctx = const offset_of!(HostFrame, ctx),
+    hf_d8 = const offset_of!(HostFrame, d8_d15),
+    g_sp = const offset_of!(GuestRegs, sp_el1),
+    g_elr = const offset_of!(GuestRegs, elr),
+    g_spsr = const offset_of!(GuestRegs, spsr),
+    tf_size = const size_of::<TrapFrame>(),
+    t_elr = const offset_of!(TrapFrame, elr),
+    t_spsr = const offset_of!(TrapFrame, spsr),
+    t_esr = const offset_of!(TrapFrame, esr),
+    t_far = const offset_of!(TrapFrame, far),
+);
+
+unsafe extern "C" {
+    /// Enter the guest whose context is `*ctx`; returns the exit code (see
+    /// [`ExitKind::from_code`]) with the guest's context saved back to `*ctx`.
+    pub fn run_guest(ctx: *mut GuestRegs) -> u64;
+    /// Store x0..x30 and sp into `out`.
+    pub fn capture_regs(out: *mut [u64; 32]);
+}

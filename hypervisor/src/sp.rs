@@ -1,0 +1,157 @@
+//! Secure Partitions: the handler context, and the per-transition handlers
+//! declared against the accepted lifecycle table.
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use programs::board::*;
+use programs::StateId;
+
+use crate::lifecycle::{SpState, TransitionError};
+
+/// Most states a lifecycle table may have for the per-transition counters.
+pub const MAX_STATES: usize = 8;
+const _: () = assert!(
+    ACCEPTED.lifecycle().states.len() <= MAX_STATES,
+    "the accepted lifecycle table has more states than sp::MAX_STATES"
+);
+
+/// One Secure Partition as the lifecycle sees it (the handler context).
+pub struct Partition {
+    pub id: u8,
+    pub name: &'static str,
+    pub state: SpState,
+    counts: [AtomicU32; MAX_STATES * MAX_STATES],
+    quiet: AtomicBool,
+}
+
+impl Partition {
+    /// A partition in the accepted table's initial state.
+    pub const fn new(id: u8, name: &'static str) -> Self {
+        Self {
+            id,
+            name,
+            state: SpState::new(ACCEPTED.lifecycle().initial),
+            counts: [const { AtomicU32::new(0) }; MAX_STATES * MAX_STATES],
+            quiet: AtomicBool::new(false),
+        }
+    }
+
+    /// Suppress the handlers' log lines (they still count), e.g. during races.
+    pub fn set_quiet(&self, quiet: bool) {
+        self.quiet.store(quiet, Ordering::Relaxed);
+    }
+
+    /// Run `from -> to` by CAS against the accepted table, then its handler.
+    pub fn transition(&self, from: u8, to: u8) -> Result<(), TransitionError> {
+        self.state.transition_with(ACCEPTED.lifecycle(), &SP_HANDLERS, self, from, to)
+    }
+
+    /// [`transition`](Self::transition) with state marker types.
+    pub fn go<F: StateId, T: StateId>(&self) -> Result<(), TransitionError> {
+        self.transition(F::ID, T::ID)
+    }
+
+    /// The current state (an error if the byte is corrupt).
+    pub fn current(&self) -> Result<u8, TransitionError> {
+        self.state.get(ACCEPTED.lifecycle())
+    }
+
+    /// How many times the handler of `from -> to` ran.
+    pub fn count(&self, from: u8, to: u8) -> u32 {
+        let (f, t) = (from as usize, to as usize);
+        if f < MAX_STATES && t < MAX_STATES { self.counts[f * MAX_STATES + t].load(Ordering::Relaxed) } else { 0 }
+    }
+
+    /// Handler runs over all transitions.
+    pub fn total_transitions(&self) -> u32 {
+        self.counts.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+    }
+
+    fn note<F: StateId, T: StateId>(&self, handler: &str) {
+        let n = self.counts[F::ID as usize * MAX_STATES + T::ID as usize].fetch_add(1, Ordering::Relaxed) + 1;
+        if !self.quiet.load(Ordering::Relaxed) {
+            crate::hlog!("[lifecycle] {}: {} -> {} (handler {}, #{})", self.name, F::NAME, T::NAME, handler, n);
+        }
+    }
+}
+
+/// The partition finished booting and waits for requests.
+pub fn on_boot(p: &Partition) {
+    p.note::<Reset, Idle>("on_boot")
+}
+/// A direct request starts the partition.
+pub fn on_request(p: &Partition) {
+    p.note::<Idle, Running>("on_request")
+}
+/// The partition answered its request.
+pub fn on_done(p: &Partition) {
+    p.note::<Running, Idle>("on_done")
+}
+/// The partition called another and waits for the answer.
+pub fn on_call(p: &Partition) {
+    p.note::<Running, Blocked>("on_call")
+}
+/// The callee answered; the caller runs again.
+pub fn on_answer(p: &Partition) {
+    p.note::<Blocked, Running>("on_answer")
+}
+/// The EL2 timer preempted the running partition.
+pub fn on_preempt(p: &Partition) {
+    p.note::<Running, Preempted>("on_preempt")
+}
+/// The scheduler resumed a preempted partition.
+pub fn on_resume(p: &Partition) {
+    p.note::<Preempted, Running>("on_resume")
+}
+/// The partition's callee was preempted: the whole call chain is preempted.
+pub fn on_chain_preempt(p: &Partition) {
+    p.note::<Blocked, Preempted>("on_chain_preempt")
+}
+
+programs::transition_handlers! {
+    pub static SP_HANDLERS: programs::HandlerTable<crate::sp::Partition> for programs::board::Lifecycle = {
+        Reset -> Idle => crate::sp::on_boot,
+        Idle -> Running => crate::sp::on_request,
+        Running -> Idle => crate::sp::on_done,
+        Running -> Blocked => crate::sp::on_call,
+        Blocked -> Running => crate::sp::on_answer,
+        Running -> Preempted => crate::sp::on_preempt,
+        Preempted -> Running => crate::sp::on_resume,
+        Blocked -> Preempted => crate::sp::on_chain_preempt,
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_transition_has_a_handler_and_no_other() {
+        let t = ACCEPTED.lifecycle();
+        let n = t.states.len() as u8;
+        for from in 0..n {
+            for to in 0..n {
+                assert_eq!(SP_HANDLERS.get(from, to).is_some(), t.allows(from, to), "{} -> {}", t.name(from), t.name(to));
+            }
+        }
+    }
+
+    #[test]
+    fn handler_logs_and_counts() {
+        use std::sync::Mutex;
+        static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        fn sink(a: core::fmt::Arguments<'_>) {
+            LINES.lock().unwrap().push(std::format!("{a}"));
+        }
+        crate::log::set_sink(sink);
+        let p = Partition::new(7, "spX");
+        p.go::<Reset, Idle>().unwrap();
+        p.go::<Idle, Running>().unwrap();
+        assert!(p.go::<Running, Running>().is_err());
+        assert_eq!(p.count(Reset::ID, Idle::ID), 1);
+        assert_eq!(p.count(Idle::ID, Running::ID), 1);
+        assert_eq!(p.total_transitions(), 2);
+        let lines = LINES.lock().unwrap();
+        assert!(lines.iter().any(|l| l == "[lifecycle] spX: Reset -> Idle (handler on_boot, #1)"), "{lines:?}");
+        assert!(lines.iter().any(|l| l == "[lifecycle] spX: Idle -> Running (handler on_request, #1)"), "{lines:?}");
+    }
+}

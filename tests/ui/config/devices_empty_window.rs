@@ -1,0 +1,17 @@
+// A window of size 0.
+programs::board! {
+    pub Virt {
+        ram: 0x4000_0000 + 0x4000_0000;
+        devices: 0x0800_0000 + 0x3800_0000;
+        image: 0x4020_0000 + 0x0100_0000;
+    }
+}
+
+programs::devices! {
+    pub Devices on Virt {
+        gicd: GicV3Distributor @ 0x0800_0000 + 0x1_0000;
+        uart0: Pl011 @ 0x0900_0000 + 0x0, irq 33;
+    }
+}
+
+fn main() {}

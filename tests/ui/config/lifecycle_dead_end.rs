@@ -1,0 +1,18 @@
+// `Preempted` cannot leave.
+programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+
+programs::sp_lifecycle! {
+    pub Lifecycle {
+        states: Reset, Idle, Running, Blocked, Preempted;
+        initial: Reset;
+        Reset -> Idle;
+        Idle -> Running;
+        Running -> Idle;
+        Running -> Blocked;
+        Blocked -> Running;
+        Running -> Preempted;
+        Blocked -> Preempted;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// A terminal state that `states:` does not declare.
+programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+
+programs::sp_lifecycle! {
+    pub Lifecycle {
+        states: Reset, Idle, Running, Blocked, Preempted;
+        initial: Reset;
+        terminal: Aborted;
+        Reset -> Idle;
+        Idle -> Running;
+        Running -> Idle;
+        Running -> Blocked;
+        Blocked -> Running;
+        Running -> Preempted;
+        Preempted -> Running;
+        Blocked -> Preempted;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// `Aborted` exists in the vocabulary but the table does not declare it.
+programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+
+programs::sp_lifecycle! {
+    pub Lifecycle {
+        states: Reset, Idle, Running, Blocked, Preempted;
+        initial: Reset;
+        Reset -> Idle;
+        Idle -> Running;
+        Running -> Idle;
+        Running -> Blocked;
+        Blocked -> Running;
+        Running -> Preempted;
+        Preempted -> Running;
+        Blocked -> Preempted;
+        Running -> Aborted;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,17 @@
+// Nothing leads to `Preempted`.
+programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+
+programs::sp_lifecycle! {
+    pub Lifecycle {
+        states: Reset, Idle, Running, Blocked, Preempted;
+        initial: Reset;
+        Reset -> Idle;
+        Idle -> Running;
+        Running -> Idle;
+        Running -> Blocked;
+        Blocked -> Running;
+        Preempted -> Running;
+    }
+}
+
+fn main() {}
