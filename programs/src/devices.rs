@@ -297,3 +297,17 @@ pub const fn board_info(board: &typevm::value::RecordInfo) -> BoardInfo {
         image_size: num_of(&board.fields[5]),
     }
 }
+
+/// Does the reflected list of kind records `kinds` contain `kind`?
+pub const fn kinds_contain(kinds: Val, kind: DeviceKind) -> bool {
+    let mut rest = kinds;
+    while let Some((k, tail)) = rest.uncons() {
+        if let Val::Rec(r) = k {
+            if num_of(&r.fields[0]) == kind as u64 {
+                return true;
+            }
+        }
+        rest = tail;
+    }
+    false
+}

@@ -44,7 +44,7 @@ use crate::machine::*;
 use crate::num::{self, AddW, BitW, CmpW, Fuel64, Overflow, ShlW, ShrW, SubW, Underflow};
 use crate::reason::{self, Reason};
 use crate::reflect::{Dir, Op};
-use crate::value::{Class, ListK, NumK, RecK, Record, Value};
+use crate::value::{Class, ListK, ListShape, NumK, RecK, Record, Value};
 
 /// An instruction: a type with a reflected opcode.
 pub trait Instr {
@@ -584,10 +584,20 @@ where
 pub trait UnconsK<K, L, R, S, B, A> {
     type Next;
 }
-impl<R, S, B, A> UnconsK<ListK, HNil, R, S, B, A> for Uncons {
+impl<L: ListShape, R, S, B, A> UnconsK<ListK, L, R, S, B, A> for Uncons
+where
+    Uncons: UnconsShape<<L as ListShape>::Shape, R, S, B, A>,
+{
+    type Next = <Uncons as UnconsShape<<L as ListShape>::Shape, R, S, B, A>>::Next;
+}
+/// `Uncons` on a list's shape.
+pub trait UnconsShape<Shape, R, S, B, A> {
+    type Next;
+}
+impl<R, S, B, A> UnconsShape<HNil, R, S, B, A> for Uncons {
     type Next = Vm<R, HCons<U0, S>, B, A, Ready>;
 }
-impl<H, T, R, S, B, A> UnconsK<ListK, HCons<H, T>, R, S, B, A> for Uncons {
+impl<H, T, R, S, B, A> UnconsShape<HCons<H, T>, R, S, B, A> for Uncons {
     type Next = Vm<R, HCons<U1, HCons<H, HCons<T, S>>>, B, A, Ready>;
 }
 impl<L, R, S, B, A> UnconsK<NumK, L, R, S, B, A> for Uncons {

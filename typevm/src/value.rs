@@ -69,6 +69,25 @@ impl<H, T> Class for HCons<H, T> {
     type K = ListK;
 }
 
+/// How `Uncons` sees a list: `HNil` or `HCons<Head, Tail>`.
+///
+/// HLists are their own shape. A *nominal list* is a chain of unit types,
+/// one per element, each naming its element and the next cell
+/// (`impl ListShape for Cell7 { type Shape = HCons<Item7, Cell8>; }`): a
+/// machine that holds such a list holds one small type instead of the whole
+/// list. The solver's cost per goal grows with the size of the machine type,
+/// so configuration macros hand long lists (transitions, devices) to the
+/// checks this way; at the value level both are plain lists.
+pub trait ListShape {
+    type Shape;
+}
+impl ListShape for HNil {
+    type Shape = HNil;
+}
+impl<H, T> ListShape for HCons<H, T> {
+    type Shape = HCons<H, T>;
+}
+
 /// A type-level record: fields as an HList, plus its reflection.
 pub trait Record: Class<K = RecK> {
     type Fields;

@@ -101,6 +101,23 @@ impl fmt::Display for BuildError {
     }
 }
 
+// The kinds the checks accept as emulated (`programs::board::Emulated`) are
+// exactly the kinds this enum emulates, checked both ways at compile time:
+// adding a variant without listing its kind, or listing a kind without a
+// variant, does not build.
+const _: () = {
+    let mut i = 0;
+    while i < DeviceKind::ALL.len() {
+        let kind = DeviceKind::ALL[i];
+        let probe = DeviceInfo { name: "probe", kind, base: 0, size: 0x1000, irq: None };
+        assert!(
+            programs::board::emulated(kind) == Device::from_info(&probe, 0).is_ok(),
+            "programs::board::Emulated must list exactly the device kinds `Device` emulates"
+        );
+        i += 1;
+    }
+};
+
 impl Device {
     /// The emulation of an accepted device. `epoch` is the RTC's seconds at counter zero.
     pub const fn from_info(info: &DeviceInfo, epoch: u64) -> Result<Device, BuildError> {

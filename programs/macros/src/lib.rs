@@ -58,6 +58,33 @@ pub fn sp_states(input: TokenStream) -> TokenStream {
     out.into()
 }
 
+/// A nominal list of `items` (see `typevm::value::ListShape`): one hidden
+/// unit type per cell, named `{prefix}{k}`; returns the definitions and the
+/// type of the first cell. A machine holding it holds one small type.
+fn nominal_list(prefix: &str, items: &[Ts]) -> (Ts, Ts) {
+    let (tv, fk) = (tv(), fk());
+    let cell = |k: usize| Ident::new(&format!("{prefix}{k}"), proc_macro2::Span::call_site());
+    let mut defs = Ts::new();
+    for k in 0..=items.len() {
+        let c = cell(k);
+        let shape = match items.get(k) {
+            Some(item) => {
+                let next = cell(k + 1);
+                quote!(#fk::HCons<#item, #next>)
+            }
+            None => quote!(#fk::HNil),
+        };
+        defs.extend(quote! {
+            #[doc(hidden)]
+            pub struct #c;
+            impl #tv::value::Class for #c { type K = #tv::value::ListK; }
+            impl #tv::value::ListShape for #c { type Shape = #shape; }
+        });
+    }
+    let head = cell(0);
+    (defs, quote!(#head))
+}
+
 fn list_vals(items: &[Ts]) -> Ts {
     let tv = tv();
     quote!(&[#(<#items as #tv::value::Value>::VAL),*])
@@ -85,7 +112,7 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
             quote!(::programs::lifecycle::Edge<#f, #to>)
         })
         .collect();
-    let edges_ty = hlist_type(&edges, &fk);
+    let (edge_cells, edges_ty) = nominal_list(&format!("__{name}Transition"), &edges);
     let input = hlist_type(
         &[
             edges_ty.clone(),
@@ -115,6 +142,7 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
     })
     .collect();
     quote! {
+        #edge_cells
         #(#attrs)*
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
@@ -182,7 +210,8 @@ pub fn devices(input: TokenStream) -> TokenStream {
         });
         devs.push(quote!(#dn));
     }
-    let devices_ty = hlist_type(&devs, &fk);
+    let (device_cells, devices_ty) = nominal_list(&format!("__{name}Device"), &devs);
+    out.extend(device_cells);
     let input = hlist_type(&[devices_ty.clone(), quote!(#board)], &fk);
     let vals = list_vals(&devs);
     let input_path = quote!(<#name as ::programs::devices::DeviceMap>::Input);
@@ -233,10 +262,11 @@ pub fn transition_handlers(input: TokenStream) -> TokenStream {
         });
         edges.push(quote!(::programs::lifecycle::Edge<#f, #t>));
     }
-    let handled = hlist_type(&edges, &fk);
+    let (handled_cells, handled) = nominal_list(&format!("__{name}Handler"), &edges);
     let input = hlist_type(&[quote!(<#lifecycle as ::programs::lifecycle::Table>::Edges), handled], &fk);
     let check = check(quote!(::programs::handlers::HandlersMatchTable), &input, &name_str);
     quote! {
+        #handled_cells
         #(#attrs)*
         #vis static #name: #table_ty = ::programs::HandlerTable::__new(&[#(#entries),*]);
         #check
