@@ -267,8 +267,9 @@ const fn num_of(v: &Val) -> u64 {
     }
 }
 
-/// The runtime device table of a map: entries in the order the map lists them.
-pub struct Reflected<M>(core::marker::PhantomData<M>);
+/// The runtime device table of a map: entries in the order the map lists
+/// them. Crate-private: the gate is the only way to it from outside.
+pub(crate) struct Reflected<M>(core::marker::PhantomData<M>);
 impl<M: DeviceMap> Reflected<M> {
     const TABLE: [DeviceInfo; 256] = {
         let mut t = [DeviceInfo { name: "", kind: DeviceKind::Pl011, base: 0, size: 0, irq: None }; 256];

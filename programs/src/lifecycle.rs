@@ -271,8 +271,9 @@ pub const fn id_mask(states: &[Val]) -> u64 {
     m
 }
 
-/// The runtime table of a lifecycle table (see [`Reflected`]).
-pub struct Reflected<T>(core::marker::PhantomData<T>);
+/// The runtime table of a lifecycle table. Crate-private: the gate
+/// ([`crate::Accepted::CHECKED`]) is the only way to it from outside.
+pub(crate) struct Reflected<T>(core::marker::PhantomData<T>);
 impl<T: Table> Reflected<T> {
     const NAMES: [&'static str; 64] = state_names(T::STATES);
     const LEGAL: [u64; 64] = legal_masks(T::EDGES);

@@ -123,7 +123,10 @@ pub struct Store<Rn>(PhantomData<Rn>);
 /// Pop a record and push its field `N` (a typenum, from 0).
 pub struct Field<N>(PhantomData<N>);
 impl<N: typenum::Unsigned> Instr for Field<N> {
-    const OP: Op = Op::Field(N::U8);
+    const OP: Op = {
+        assert!(N::U64 < 256, "`Field<N>` takes a field number below 256");
+        Op::Field(N::U8)
+    };
 }
 /// Pop an item and fault with reason `R` about it.
 pub struct Fail<R>(PhantomData<R>);
