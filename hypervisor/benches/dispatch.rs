@@ -15,7 +15,10 @@ const REPEATS: usize = 7;
 /// one `match` over (from, to) pairs...
 #[inline(never)]
 fn allows_match(from: u8, to: u8) -> bool {
-    matches!((from, to), (0, 1) | (1, 2) | (2, 1) | (2, 3) | (3, 2) | (2, 4) | (4, 2) | (3, 4))
+    matches!(
+        (from, to),
+        (0, 1) | (1, 2) | (2, 1) | (2, 3) | (3, 2) | (2, 4) | (4, 2) | (3, 4)
+    )
 }
 
 /// ...or a `match` per source state.
@@ -64,7 +67,11 @@ fn windows(n: usize) -> &'static [DeviceInfo] {
     let v: Vec<DeviceInfo> = (0..n as u64)
         .map(|i| DeviceInfo {
             name: "dev",
-            kind: if i % 2 == 0 { DeviceKind::Pl011 } else { DeviceKind::Pl031 },
+            kind: if i % 2 == 0 {
+                DeviceKind::Pl011
+            } else {
+                DeviceKind::Pl031
+            },
             base: 0x0900_0000 + i * 0x2000,
             size: 0x1000,
             irq: Some(32 + i as u32),
@@ -83,7 +90,9 @@ fn main() {
         }
     }
     let mut rnd = xorshift(0x9E37_79B9_7F4A_7C15);
-    let pairs: Vec<(u8, u8)> = (0..4096).map(|_| ((rnd() % states) as u8, (rnd() % states) as u8)).collect();
+    let pairs: Vec<(u8, u8)> = (0..4096)
+        .map(|_| ((rnd() % states) as u8, (rnd() % states) as u8))
+        .collect();
 
     println!("hypervisor dispatch benchmark ({ITERS} ops per run, best of {REPEATS})");
     println!("{:-<72}", "");
@@ -98,16 +107,29 @@ fn main() {
         hand = hand.min(time(&pairs, |(f, t)| allows_match(f, t) as u64));
         nested = nested.min(time(&pairs, |(f, t)| allows_match_nested(f, t) as u64));
     }
-    println!("{:<46} {:>10.3} {:>12}", "transition check: derived allows()", derived, "");
-    println!("{:<46} {:>10.3} {:>12}", "transition check: hand-written match (pairs)", hand, "");
-    println!("{:<46} {:>10.3} {:>12}", "transition check: hand-written match (nested)", nested, "");
+    println!(
+        "{:<46} {:>10.3} {:>12}",
+        "transition check: derived allows()", derived, ""
+    );
+    println!(
+        "{:<46} {:>10.3} {:>12}",
+        "transition check: hand-written match (pairs)", hand, ""
+    );
+    println!(
+        "{:<46} {:>10.3} {:>12}",
+        "transition check: hand-written match (nested)", nested, ""
+    );
     for (what, base) in [("pairs", hand), ("nested", nested)] {
         let ratio = derived / base;
         println!(
             "{:<46} {:>10.3} {:>12}",
             format!("ratio derived / hand-written ({what})"),
             ratio,
-            if ratio <= 1.05 { "goal <= 1.05 met" } else { "goal <= 1.05 MISSED" }
+            if ratio <= 1.05 {
+                "goal <= 1.05 met"
+            } else {
+                "goal <= 1.05 MISSED"
+            }
         );
     }
     println!("{:-<72}", "");
@@ -116,14 +138,26 @@ fn main() {
         let map: DeviceMap<64> = DeviceMap::build(infos.iter(), 0).expect("windows build");
         let mut rnd = xorshift(0xDEAD_BEEF ^ n as u64);
         // A trapped access lands in some device's window (misses take the fault path).
-        let addrs: Vec<u64> = (0..4096).map(|_| 0x0900_0000 + (rnd() % n as u64) * 0x2000 + ((rnd() % 0x1000) & !3)).collect();
+        let addrs: Vec<u64> = (0..4096)
+            .map(|_| 0x0900_0000 + (rnd() % n as u64) * 0x2000 + ((rnd() % 0x1000) & !3))
+            .collect();
         for &a in &addrs {
             assert_eq!(map.lookup(a), map.lookup_linear(a));
         }
         let bin = time(&addrs, |a| map.lookup(a).map_or(0, |(i, off)| i as u64 + off));
         let lin = time(&addrs, |a| map.lookup_linear(a).map_or(0, |(i, off)| i as u64 + off));
-        println!("{:<46} {:>10.3} {:>12}", format!("device lookup, {n} devices (binary search)"), bin, "");
-        println!("{:<46} {:>10.3} {:>12}", format!("device lookup, {n} devices (linear scan, ref.)"), lin, "");
+        println!(
+            "{:<46} {:>10.3} {:>12}",
+            format!("device lookup, {n} devices (binary search)"),
+            bin,
+            ""
+        );
+        println!(
+            "{:<46} {:>10.3} {:>12}",
+            format!("device lookup, {n} devices (linear scan, ref.)"),
+            lin,
+            ""
+        );
     }
     println!("{:-<72}", "");
 }

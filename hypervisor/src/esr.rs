@@ -67,7 +67,13 @@ impl Reg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MmioAccess {
     /// `ldr*`: load `width` bytes at `ipa` into `reg`.
-    Read { ipa: u64, width: Width, reg: Reg, sign_extend: bool, sixty_four: bool },
+    Read {
+        ipa: u64,
+        width: Width,
+        reg: Reg,
+        sign_extend: bool,
+        sixty_four: bool,
+    },
     /// `str*`: store the low `width` bytes of `reg` at `ipa`.
     Write { ipa: u64, width: Width, reg: Reg },
 }
@@ -97,7 +103,13 @@ impl MmioAccess {
         match *self {
             MmioAccess::Write { .. } => None,
             MmioAccess::Read { reg, .. } if reg.is_zero_reg() => None,
-            MmioAccess::Read { width, reg, sign_extend, sixty_four, .. } => {
+            MmioAccess::Read {
+                width,
+                reg,
+                sign_extend,
+                sixty_four,
+                ..
+            } => {
                 let v = raw & width.mask();
                 let v = if sign_extend && width.bits() < 64 {
                     let shift = 64 - width.bits();
@@ -115,7 +127,11 @@ impl MmioAccess {
     pub const fn write_value(&self, reg_value: u64) -> u64 {
         match *self {
             MmioAccess::Write { width, reg, .. } => {
-                if reg.is_zero_reg() { 0 } else { reg_value & width.mask() }
+                if reg.is_zero_reg() {
+                    0
+                } else {
+                    reg_value & width.mask()
+                }
             }
             MmioAccess::Read { .. } => 0,
         }
@@ -227,7 +243,13 @@ pub const fn decode_data_abort(esr: u64, far: u64, hpfar: u64) -> DataAbort {
             })
         }
     };
-    DataAbort { ipa, far, write, fault, access }
+    DataAbort {
+        ipa,
+        far,
+        write,
+        fault,
+        access,
+    }
 }
 
 /// Why the guest exited to EL2 (a synchronous exception), decoded from ESR_EL2.
@@ -254,8 +276,12 @@ impl Exit {
         let ec = ((esr >> 26) & 0x3F) as u8;
         let iss = (esr & 0x1FF_FFFF) as u32;
         match ec {
-            ec::HVC64 => Exit::Hvc { imm: (iss & 0xFFFF) as u16 },
-            ec::SMC64 => Exit::Smc { imm: (iss & 0xFFFF) as u16 },
+            ec::HVC64 => Exit::Hvc {
+                imm: (iss & 0xFFFF) as u16,
+            },
+            ec::SMC64 => Exit::Smc {
+                imm: (iss & 0xFFFF) as u16,
+            },
             ec::DABT_LOWER => Exit::DataAbort(decode_data_abort(esr, far, hpfar)),
             ec::IABT_LOWER => Exit::InstructionAbort {
                 ipa: fault_ipa(far, hpfar),
@@ -298,11 +324,20 @@ mod tests {
     fn decode_word_store_strb_and_loads() {
         // str w3, [x9]  (32-bit write, translation fault level 1)
         let e = dabt(true, 2, false, 3, false, true, 0b000101);
-        let Exit::DataAbort(d) = Exit::decode(e, 0x0900_0000, HPFAR_UART) else { panic!() };
+        let Exit::DataAbort(d) = Exit::decode(e, 0x0900_0000, HPFAR_UART) else {
+            panic!()
+        };
         assert_eq!(d.ipa, 0x0900_0000);
         assert_eq!(d.fault, FaultStatus::Translation { level: 1 });
         assert!(d.write);
-        assert_eq!(d.access, Ok(MmioAccess::Write { ipa: 0x0900_0000, width: Width::B4, reg: Reg(3) }));
+        assert_eq!(
+            d.access,
+            Ok(MmioAccess::Write {
+                ipa: 0x0900_0000,
+                width: Width::B4,
+                reg: Reg(3)
+            })
+        );
         // strb w2, [x9]
         let e = dabt(true, 0, false, 2, false, true, 0b000111);
         let d = decode_data_abort(e, 0x0900_0000, HPFAR_UART);
@@ -312,14 +347,26 @@ mod tests {
         let d = decode_data_abort(e, 0x0900_0018, HPFAR_UART);
         assert_eq!(
             d.access,
-            Ok(MmioAccess::Read { ipa: 0x0900_0018, width: Width::B8, reg: Reg(5), sign_extend: false, sixty_four: true })
+            Ok(MmioAccess::Read {
+                ipa: 0x0900_0018,
+                width: Width::B8,
+                reg: Reg(5),
+                sign_extend: false,
+                sixty_four: true
+            })
         );
         // ldrsh w7, [..]
         let e = dabt(true, 1, true, 7, false, false, 0b000111);
         let d = decode_data_abort(e, 0x0900_0002, HPFAR_UART);
         assert_eq!(
             d.access,
-            Ok(MmioAccess::Read { ipa: 0x0900_0002, width: Width::B2, reg: Reg(7), sign_extend: true, sixty_four: false })
+            Ok(MmioAccess::Read {
+                ipa: 0x0900_0002,
+                width: Width::B2,
+                reg: Reg(7),
+                sign_extend: true,
+                sixty_four: false
+            })
         );
     }
 
@@ -327,8 +374,14 @@ mod tests {
     fn no_syndrome_and_other_decode_errors() {
         let e = dabt(false, 0, false, 0, false, false, 0b000111);
         assert_eq!(decode_data_abort(e, 0, 0).access, Err(DecodeError::NoSyndrome));
-        assert_eq!(decode_data_abort(e | (1 << 7), 0, 0).access, Err(DecodeError::Stage1Walk));
-        assert_eq!(decode_data_abort(e | (1 << 8), 0, 0).access, Err(DecodeError::CacheMaintenance));
+        assert_eq!(
+            decode_data_abort(e | (1 << 7), 0, 0).access,
+            Err(DecodeError::Stage1Walk)
+        );
+        assert_eq!(
+            decode_data_abort(e | (1 << 8), 0, 0).access,
+            Err(DecodeError::CacheMaintenance)
+        );
         assert_eq!(decode_data_abort(e | (1 << 9), 0, 0).access, Err(DecodeError::External));
     }
 
@@ -343,29 +396,75 @@ mod tests {
 
     #[test]
     fn complete_read_width_sign_and_xzr() {
-        let r = |width, sign_extend, sixty_four, reg| MmioAccess::Read { ipa: 0, width, reg: Reg(reg), sign_extend, sixty_four };
-        assert_eq!(r(Width::B1, false, false, 1).complete_read(0x1234_5680), Some((Reg(1), 0x80)));
-        assert_eq!(r(Width::B1, true, false, 1).complete_read(0x80), Some((Reg(1), 0xFFFF_FF80)));
-        assert_eq!(r(Width::B1, true, true, 1).complete_read(0x80), Some((Reg(1), 0xFFFF_FFFF_FFFF_FF80)));
-        assert_eq!(r(Width::B2, true, true, 2).complete_read(0x7FFF), Some((Reg(2), 0x7FFF)));
-        assert_eq!(r(Width::B4, true, true, 2).complete_read(0x8000_0000), Some((Reg(2), 0xFFFF_FFFF_8000_0000)));
-        assert_eq!(r(Width::B8, true, true, 2).complete_read(u64::MAX), Some((Reg(2), u64::MAX)));
+        let r = |width, sign_extend, sixty_four, reg| MmioAccess::Read {
+            ipa: 0,
+            width,
+            reg: Reg(reg),
+            sign_extend,
+            sixty_four,
+        };
+        assert_eq!(
+            r(Width::B1, false, false, 1).complete_read(0x1234_5680),
+            Some((Reg(1), 0x80))
+        );
+        assert_eq!(
+            r(Width::B1, true, false, 1).complete_read(0x80),
+            Some((Reg(1), 0xFFFF_FF80))
+        );
+        assert_eq!(
+            r(Width::B1, true, true, 1).complete_read(0x80),
+            Some((Reg(1), 0xFFFF_FFFF_FFFF_FF80))
+        );
+        assert_eq!(
+            r(Width::B2, true, true, 2).complete_read(0x7FFF),
+            Some((Reg(2), 0x7FFF))
+        );
+        assert_eq!(
+            r(Width::B4, true, true, 2).complete_read(0x8000_0000),
+            Some((Reg(2), 0xFFFF_FFFF_8000_0000))
+        );
+        assert_eq!(
+            r(Width::B8, true, true, 2).complete_read(u64::MAX),
+            Some((Reg(2), u64::MAX))
+        );
         assert_eq!(r(Width::B4, false, false, 31).complete_read(5), None);
-        let w = MmioAccess::Write { ipa: 0, width: Width::B2, reg: Reg(4) };
+        let w = MmioAccess::Write {
+            ipa: 0,
+            width: Width::B2,
+            reg: Reg(4),
+        };
         assert_eq!(w.complete_read(1), None);
         assert_eq!(w.write_value(0x1234_5678), 0x5678);
-        assert_eq!(MmioAccess::Write { ipa: 0, width: Width::B8, reg: Reg(31) }.write_value(7), 0);
+        assert_eq!(
+            MmioAccess::Write {
+                ipa: 0,
+                width: Width::B8,
+                reg: Reg(31)
+            }
+            .write_value(7),
+            0
+        );
     }
 
     #[test]
     fn exit_classes() {
-        assert_eq!(Exit::decode(((ec::HVC64 as u64) << 26) | (1 << 25) | 0x42, 0, 0), Exit::Hvc { imm: 0x42 });
+        assert_eq!(
+            Exit::decode(((ec::HVC64 as u64) << 26) | (1 << 25) | 0x42, 0, 0),
+            Exit::Hvc { imm: 0x42 }
+        );
         assert_eq!(Exit::decode(((ec::SMC64 as u64) << 26) | 7, 0, 0), Exit::Smc { imm: 7 });
         assert_eq!(Exit::decode((ec::WFX as u64) << 26, 0, 0), Exit::Wfx);
-        assert_eq!(Exit::decode(((ec::SYSREG as u64) << 26) | 0x1234, 0, 0), Exit::SysReg { iss: 0x1234 });
+        assert_eq!(
+            Exit::decode(((ec::SYSREG as u64) << 26) | 0x1234, 0, 0),
+            Exit::SysReg { iss: 0x1234 }
+        );
         assert_eq!(
             Exit::decode(((ec::IABT_LOWER as u64) << 26) | 0b000110, 0x200, (0x0u64 >> 12) << 4),
-            Exit::InstructionAbort { ipa: 0x200, far: 0x200, fault: FaultStatus::Translation { level: 2 } }
+            Exit::InstructionAbort {
+                ipa: 0x200,
+                far: 0x200,
+                fault: FaultStatus::Translation { level: 2 }
+            }
         );
         assert_eq!(Exit::decode((0x07u64 << 26) | 5, 0, 0), Exit::Other { ec: 7, iss: 5 });
     }

@@ -3,7 +3,7 @@ use core::fmt;
 
 use programs::BoardInfo;
 
-use crate::stage2::{Reserved, BLOCK_2M};
+use crate::stage2::{BLOCK_2M, Reserved};
 
 /// RAM given to each partition.
 pub const SP_RAM_SIZE: u64 = BLOCK_2M;
@@ -30,7 +30,12 @@ pub enum LayoutError {
     /// Partition RAM would run past the board's RAM.
     OutOfRam { index: usize, end: u64, ram_end: u64 },
     /// The linked image does not fit the range the board reserves for it.
-    ImageOutsideReservation { start: u64, end: u64, base: u64, limit: u64 },
+    ImageOutsideReservation {
+        start: u64,
+        end: u64,
+        base: u64,
+        limit: u64,
+    },
 }
 
 impl fmt::Display for LayoutError {
@@ -40,7 +45,12 @@ impl fmt::Display for LayoutError {
                 f,
                 "partition #{index}: rule `partition RAM lies in board RAM`: ends at {end:#x}, RAM ends at {ram_end:#x}"
             ),
-            LayoutError::ImageOutsideReservation { start, end, base, limit } => write!(
+            LayoutError::ImageOutsideReservation {
+                start,
+                end,
+                base,
+                limit,
+            } => write!(
                 f,
                 "hypervisor image: rule `the image lies in BoardInfo.image_base..+image_size`: {start:#x}..{end:#x} vs {base:#x}..{limit:#x}"
             ),
@@ -54,7 +64,11 @@ const fn align_up(x: u64, a: u64) -> u64 {
 
 /// The hypervisor's memory, never mapped into a guest.
 pub const fn reserved(board: &BoardInfo) -> Reserved {
-    Reserved { name: "hypervisor image", base: board.image_base, size: board.image_size }
+    Reserved {
+        name: "hypervisor image",
+        base: board.image_base,
+        size: board.image_size,
+    }
 }
 
 /// RAM of partition `index`: 2 MiB blocks after the image's reservation.
@@ -66,14 +80,23 @@ pub const fn plan(board: &BoardInfo, index: usize) -> Result<SpLayout, LayoutErr
     if base < board.ram_base || end > ram_end {
         return Err(LayoutError::OutOfRam { index, end, ram_end });
     }
-    Ok(SpLayout { ram_base: base, ram_size: SP_RAM_SIZE, code_size: SP_CODE_SIZE })
+    Ok(SpLayout {
+        ram_base: base,
+        ram_size: SP_RAM_SIZE,
+        code_size: SP_CODE_SIZE,
+    })
 }
 
 /// Check that the linked image `start..end` lies in the board's reservation.
 pub const fn check_image(board: &BoardInfo, start: u64, end: u64) -> Result<(), LayoutError> {
     let limit = board.image_base + board.image_size;
     if start < board.image_base || end > limit || start > end {
-        Err(LayoutError::ImageOutsideReservation { start, end, base: board.image_base, limit })
+        Err(LayoutError::ImageOutsideReservation {
+            start,
+            end,
+            base: board.image_base,
+            limit,
+        })
     } else {
         Ok(())
     }
@@ -102,7 +125,10 @@ mod tests {
     #[test]
     fn too_many_partitions_run_out_of_ram() {
         let b = ACCEPTED.board();
-        assert!(matches!(plan(b, 10_000), Err(LayoutError::OutOfRam { index: 10_000, .. })));
+        assert!(matches!(
+            plan(b, 10_000),
+            Err(LayoutError::OutOfRam { index: 10_000, .. })
+        ));
     }
 
     #[test]

@@ -53,12 +53,18 @@ impl fmt::Display for Report<'_> {
             TransitionError::Illegal { from, to } => write!(
                 f,
                 "{item}: transition {} -> {} refused: rule `only transitions of the accepted lifecycle table`: {} -> {} is not in the table",
-                t.name(from), t.name(to), t.name(from), t.name(to)
+                t.name(from),
+                t.name(to),
+                t.name(from),
+                t.name(to)
             ),
             TransitionError::Conflict { from, to, actual } => write!(
                 f,
                 "{item}: transition {} -> {} refused: rule `compare-and-swap from the current state`: the state is {}, not {}",
-                t.name(from), t.name(to), t.name(actual), t.name(from)
+                t.name(from),
+                t.name(to),
+                t.name(actual),
+                t.name(from)
             ),
             TransitionError::Corrupt { value } => write!(
                 f,
@@ -68,7 +74,8 @@ impl fmt::Display for Report<'_> {
             TransitionError::NoHandler { from, to } => write!(
                 f,
                 "{item}: transition {} -> {} has no handler: rule `one handler per transition`: handler table does not match the lifecycle table",
-                t.name(from), t.name(to)
+                t.name(from),
+                t.name(to)
             ),
         }
     }
@@ -83,13 +90,19 @@ pub struct SpState {
 impl SpState {
     /// A state starting in `initial` (the table's initial state).
     pub const fn new(initial: u8) -> Self {
-        Self { byte: AtomicU8::new(initial) }
+        Self {
+            byte: AtomicU8::new(initial),
+        }
     }
 
     /// The current state, checked against the table.
     pub fn get(&self, table: &LifecycleInfo) -> Result<u8, TransitionError> {
         let v = self.byte.load(Ordering::Acquire);
-        if (v as usize) < table.states.len() { Ok(v) } else { Err(TransitionError::Corrupt { value: v }) }
+        if (v as usize) < table.states.len() {
+            Ok(v)
+        } else {
+            Err(TransitionError::Corrupt { value: v })
+        }
     }
 
     /// The raw byte (for dumps).
@@ -108,7 +121,10 @@ impl SpState {
         if !table.allows(from, to) {
             return Err(TransitionError::Illegal { from, to });
         }
-        match self.byte.compare_exchange(from, to, Ordering::AcqRel, Ordering::Acquire) {
+        match self
+            .byte
+            .compare_exchange(from, to, Ordering::AcqRel, Ordering::Acquire)
+        {
             Ok(_) => Ok(()),
             Err(actual) if (actual as usize) >= table.states.len() => Err(TransitionError::Corrupt { value: actual }),
             Err(actual) => Err(TransitionError::Conflict { from, to, actual }),
@@ -184,7 +200,10 @@ mod tests {
             // Out-of-range target states are never legal.
             for to in [n(), n() + 1, 63, 64, 200, 255] {
                 let s = SpState::new(from);
-                assert!(matches!(s.transition(t, from, to), Err(TransitionError::Illegal { .. })));
+                assert!(matches!(
+                    s.transition(t, from, to),
+                    Err(TransitionError::Illegal { .. })
+                ));
             }
         }
     }
@@ -202,7 +221,10 @@ mod tests {
                         continue;
                     }
                     let s = SpState::new(actual);
-                    assert_eq!(s.transition(t, from, to), Err(TransitionError::Conflict { from, to, actual }));
+                    assert_eq!(
+                        s.transition(t, from, to),
+                        Err(TransitionError::Conflict { from, to, actual })
+                    );
                     assert_eq!(s.get(t), Ok(actual));
                 }
             }
@@ -218,7 +240,10 @@ mod tests {
         assert_eq!(s.transition(t, from, to), Err(TransitionError::Corrupt { value: 0xA5 }));
         assert!(TransitionError::Corrupt { value: 0xA5 }.is_fatal());
         let msg = std::format!("{}", TransitionError::Corrupt { value: 0xA5 }.report(t, "sp1"));
-        assert!(msg.contains("sp1") && msg.contains("0xa5") && msg.contains("corrupt"), "{msg}");
+        assert!(
+            msg.contains("sp1") && msg.contains("0xa5") && msg.contains("corrupt"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -226,8 +251,19 @@ mod tests {
         let t = table();
         let msg = std::format!("{}", TransitionError::Illegal { from: 1, to: 3 }.report(t, "sp0"));
         assert!(msg.starts_with("sp0: transition"), "{msg}");
-        assert!(msg.contains(t.name(1)) && msg.contains(t.name(3)) && msg.contains("rule"), "{msg}");
-        let msg = std::format!("{}", TransitionError::Conflict { from: 1, to: 2, actual: 0 }.report(t, "sp2"));
+        assert!(
+            msg.contains(t.name(1)) && msg.contains(t.name(3)) && msg.contains("rule"),
+            "{msg}"
+        );
+        let msg = std::format!(
+            "{}",
+            TransitionError::Conflict {
+                from: 1,
+                to: 2,
+                actual: 0
+            }
+            .report(t, "sp2")
+        );
         assert!(msg.contains(&std::format!("the state is {}", t.name(0))), "{msg}");
     }
 

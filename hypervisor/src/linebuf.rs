@@ -17,7 +17,10 @@ impl Default for LineBuf {
 
 impl LineBuf {
     pub const fn new() -> Self {
-        Self { buf: [0; LINE_MAX], len: 0 }
+        Self {
+            buf: [0; LINE_MAX],
+            len: 0,
+        }
     }
 
     /// Add a byte; returns a complete line (without `\n`, `\r` dropped) when
@@ -35,7 +38,11 @@ impl LineBuf {
                 }
                 self.buf[self.len] = b;
                 self.len += 1;
-                if self.len == LINE_MAX { Some(&self.buf[..LINE_MAX]) } else { None }
+                if self.len == LINE_MAX {
+                    Some(&self.buf[..LINE_MAX])
+                } else {
+                    None
+                }
             }
         }
     }

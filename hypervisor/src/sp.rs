@@ -2,8 +2,8 @@
 //! declared against the accepted lifecycle table.
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use programs::board::*;
 use programs::StateId;
+use programs::board::*;
 
 use crate::lifecycle::{SpState, TransitionError};
 
@@ -42,7 +42,8 @@ impl Partition {
 
     /// Run `from -> to` by CAS against the accepted table, then its handler.
     pub fn transition(&self, from: u8, to: u8) -> Result<(), TransitionError> {
-        self.state.transition_with(ACCEPTED.lifecycle(), &SP_HANDLERS, self, from, to)
+        self.state
+            .transition_with(ACCEPTED.lifecycle(), &SP_HANDLERS, self, from, to)
     }
 
     /// [`transition`](Self::transition) with state marker types.
@@ -58,7 +59,11 @@ impl Partition {
     /// How many times the handler of `from -> to` ran.
     pub fn count(&self, from: u8, to: u8) -> u32 {
         let (f, t) = (from as usize, to as usize);
-        if f < MAX_STATES && t < MAX_STATES { self.counts[f * MAX_STATES + t].load(Ordering::Relaxed) } else { 0 }
+        if f < MAX_STATES && t < MAX_STATES {
+            self.counts[f * MAX_STATES + t].load(Ordering::Relaxed)
+        } else {
+            0
+        }
     }
 
     /// Handler runs over all transitions.
@@ -69,7 +74,14 @@ impl Partition {
     fn note<F: StateId, T: StateId>(&self, handler: &str) {
         let n = self.counts[F::ID as usize * MAX_STATES + T::ID as usize].fetch_add(1, Ordering::Relaxed) + 1;
         if !self.quiet.load(Ordering::Relaxed) {
-            crate::hlog!("[lifecycle] {}: {} -> {} (handler {}, #{})", self.name, F::NAME, T::NAME, handler, n);
+            crate::hlog!(
+                "[lifecycle] {}: {} -> {} (handler {}, #{})",
+                self.name,
+                F::NAME,
+                T::NAME,
+                handler,
+                n
+            );
         }
     }
 }
@@ -130,7 +142,13 @@ mod tests {
         let n = t.states.len() as u8;
         for from in 0..n {
             for to in 0..n {
-                assert_eq!(SP_HANDLERS.get(from, to).is_some(), t.allows(from, to), "{} -> {}", t.name(from), t.name(to));
+                assert_eq!(
+                    SP_HANDLERS.get(from, to).is_some(),
+                    t.allows(from, to),
+                    "{} -> {}",
+                    t.name(from),
+                    t.name(to)
+                );
             }
         }
     }
@@ -151,7 +169,17 @@ mod tests {
         assert_eq!(p.count(Idle::ID, Running::ID), 1);
         assert_eq!(p.total_transitions(), 2);
         let lines = LINES.lock().unwrap();
-        assert!(lines.iter().any(|l| l == "[lifecycle] spX: Reset -> Idle (handler on_boot, #1)"), "{lines:?}");
-        assert!(lines.iter().any(|l| l == "[lifecycle] spX: Idle -> Running (handler on_request, #1)"), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "[lifecycle] spX: Reset -> Idle (handler on_boot, #1)"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "[lifecycle] spX: Idle -> Running (handler on_request, #1)"),
+            "{lines:?}"
+        );
     }
 }

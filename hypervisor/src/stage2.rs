@@ -84,7 +84,10 @@ impl fmt::Display for MapError {
             ),
             MapError::AlreadyMapped { ipa } => write!(f, "rule `an IPA is mapped once`: {ipa:#x} is already mapped"),
             MapError::OutOfTables { capacity } => {
-                write!(f, "rule `tables come from the partition's pool`: all {capacity} tables used")
+                write!(
+                    f,
+                    "rule `tables come from the partition's pool`: all {capacity} tables used"
+                )
             }
         }
     }
@@ -117,7 +120,8 @@ mod desc {
 
 /// VTCR_EL2 for these tables: T0SZ = 25 (39-bit IPA), SL0 = 1 (start at level 1),
 /// write-back inner-shareable walks, 4 KiB granule, PS = 40 bits.
-pub const VTCR_EL2: u64 = (64 - IPA_BITS as u64) | (0b01 << 6) | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (0b010 << 16) | (1 << 31);
+pub const VTCR_EL2: u64 =
+    (64 - IPA_BITS as u64) | (0b01 << 6) | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (0b010 << 16) | (1 << 31);
 
 const fn leaf_attrs(perm: Perm, mem: MemType) -> u64 {
     let ap = match perm {
@@ -138,7 +142,11 @@ fn decode_leaf(d: u64, pa: u64, level: u8) -> Translation {
         (false, true) => Perm::ReadOnly,
         (false, false) => Perm::ReadExec,
     };
-    let mem = if d & desc::MEMATTR_MASK == desc::MEMATTR_NORMAL_WB { MemType::Normal } else { MemType::Device };
+    let mem = if d & desc::MEMATTR_MASK == desc::MEMATTR_NORMAL_WB {
+        MemType::Normal
+    } else {
+        MemType::Device
+    };
     Translation { pa, perm, mem, level }
 }
 
@@ -162,7 +170,11 @@ impl<'a> Stage2<'a> {
         for t in pool.iter_mut() {
             *t = Table::EMPTY;
         }
-        Ok(Self { pool, used: 1, reserved })
+        Ok(Self {
+            pool,
+            used: 1,
+            reserved,
+        })
     }
 
     fn table_pa(&self, i: usize) -> u64 {
@@ -191,7 +203,9 @@ impl<'a> Stage2<'a> {
 
     fn alloc(&mut self) -> Result<usize, MapError> {
         if self.used == self.pool.len() {
-            return Err(MapError::OutOfTables { capacity: self.pool.len() });
+            return Err(MapError::OutOfTables {
+                capacity: self.pool.len(),
+            });
         }
         self.used += 1;
         Ok(self.used - 1)
@@ -307,7 +321,11 @@ impl<'a> Stage2<'a> {
                 for i3 in 0..ENTRIES {
                     let d3 = self.pool[t3].0[i3];
                     if d3 & desc::VALID != 0 {
-                        f(ipa2 | ((i3 as u64) << 12), decode_leaf(d3, d3 & desc::ADDR_MASK, 3), PAGE_SIZE);
+                        f(
+                            ipa2 | ((i3 as u64) << 12),
+                            decode_leaf(d3, d3 & desc::ADDR_MASK, 3),
+                            PAGE_SIZE,
+                        );
                     }
                 }
             }
@@ -319,7 +337,11 @@ impl<'a> Stage2<'a> {
 mod tests {
     use super::*;
 
-    const IMAGE: Reserved = Reserved { name: "hypervisor image", base: 0x4020_0000, size: 0x0100_0000 };
+    const IMAGE: Reserved = Reserved {
+        name: "hypervisor image",
+        base: 0x4020_0000,
+        size: 0x0100_0000,
+    };
 
     fn pool(n: usize) -> Vec<Table> {
         vec![Table::EMPTY; n]
@@ -339,12 +361,29 @@ mod tests {
         let reserved = [IMAGE];
         let mut s = Stage2::new(&mut p, &reserved).unwrap();
         // 64 KiB code (read+exec) then RAM rest of 2 MiB (rw), then a 2 MiB block.
-        s.map(0x4140_0000, 0x4140_0000, 0x1_0000, Perm::ReadExec, MemType::Normal).unwrap();
-        s.map(0x4141_0000, 0x4141_0000, BLOCK_2M - 0x1_0000, Perm::ReadWrite, MemType::Normal).unwrap();
-        s.map(0x4160_0000, 0x4260_0000, BLOCK_2M, Perm::ReadOnly, MemType::Normal).unwrap();
+        s.map(0x4140_0000, 0x4140_0000, 0x1_0000, Perm::ReadExec, MemType::Normal)
+            .unwrap();
+        s.map(
+            0x4141_0000,
+            0x4141_0000,
+            BLOCK_2M - 0x1_0000,
+            Perm::ReadWrite,
+            MemType::Normal,
+        )
+        .unwrap();
+        s.map(0x4160_0000, 0x4260_0000, BLOCK_2M, Perm::ReadOnly, MemType::Normal)
+            .unwrap();
         assert_eq!(s.tables_used(), 3, "root, one L2, one L3 (the block needs none)");
         let t = s.translate(0x4140_0123).unwrap();
-        assert_eq!(t, Translation { pa: 0x4140_0123, perm: Perm::ReadExec, mem: MemType::Normal, level: 3 });
+        assert_eq!(
+            t,
+            Translation {
+                pa: 0x4140_0123,
+                perm: Perm::ReadExec,
+                mem: MemType::Normal,
+                level: 3
+            }
+        );
         assert_eq!(s.translate(0x4141_0008).unwrap().perm, Perm::ReadWrite);
         assert_eq!(s.translate(0x415F_FFF8).unwrap().pa, 0x415F_FFF8);
         let b = s.translate(0x4170_0010).unwrap();
@@ -360,7 +399,8 @@ mod tests {
     fn device_mapping_is_device_memory_and_never_executable() {
         let mut p = pool(4);
         let mut s = Stage2::new(&mut p, &[]).unwrap();
-        s.map(0x0900_0000, 0x0900_0000, 0x1000, Perm::ReadExec, MemType::Device).unwrap();
+        s.map(0x0900_0000, 0x0900_0000, 0x1000, Perm::ReadExec, MemType::Device)
+            .unwrap();
         let t = s.translate(0x0900_0000).unwrap();
         assert_eq!(t.mem, MemType::Device);
         assert_eq!(t.perm, Perm::ReadOnly, "XN forced for device memory");
@@ -379,36 +419,92 @@ mod tests {
         ] {
             assert_eq!(
                 s.map(0x1000_0000, pa, size, Perm::ReadWrite, MemType::Normal),
-                Err(MapError::Forbidden { pa, size, reserved: IMAGE })
+                Err(MapError::Forbidden {
+                    pa,
+                    size,
+                    reserved: IMAGE
+                })
             );
         }
         // Adjacent ranges are fine.
-        s.map(0x4000_0000, IMAGE.base - BLOCK_2M, BLOCK_2M, Perm::ReadWrite, MemType::Normal).unwrap();
-        s.map(0x4400_0000, IMAGE.base + IMAGE.size, BLOCK_2M, Perm::ReadWrite, MemType::Normal).unwrap();
+        s.map(
+            0x4000_0000,
+            IMAGE.base - BLOCK_2M,
+            BLOCK_2M,
+            Perm::ReadWrite,
+            MemType::Normal,
+        )
+        .unwrap();
+        s.map(
+            0x4400_0000,
+            IMAGE.base + IMAGE.size,
+            BLOCK_2M,
+            Perm::ReadWrite,
+            MemType::Normal,
+        )
+        .unwrap();
         let mut leaves = 0;
         s.for_each_leaf(|_, t, size| {
             leaves += 1;
             assert!(t.pa + size <= IMAGE.base || t.pa >= IMAGE.base + IMAGE.size, "{t:?}");
         });
         assert_eq!(leaves, 2);
-        let msg = std::format!("{}", MapError::Forbidden { pa: IMAGE.base, size: 0x1000, reserved: IMAGE });
-        assert!(msg.contains("hypervisor image memory is never mapped into a guest"), "{msg}");
+        let msg = std::format!(
+            "{}",
+            MapError::Forbidden {
+                pa: IMAGE.base,
+                size: 0x1000,
+                reserved: IMAGE
+            }
+        );
+        assert!(
+            msg.contains("hypervisor image memory is never mapped into a guest"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn alignment_range_overlap_and_pool_errors() {
         let mut p = pool(3);
         let mut s = Stage2::new(&mut p, &[]).unwrap();
-        assert_eq!(s.map(0x1001, 0, 0x1000, Perm::ReadWrite, MemType::Normal), Err(MapError::Misaligned { what: "ipa", value: 0x1001 }));
-        assert_eq!(s.map(0x1000, 0x800, 0x1000, Perm::ReadWrite, MemType::Normal), Err(MapError::Misaligned { what: "pa", value: 0x800 }));
-        assert_eq!(s.map(0x1000, 0, 0x1800, Perm::ReadWrite, MemType::Normal), Err(MapError::Misaligned { what: "size", value: 0x1800 }));
-        assert_eq!(s.map(0x1000, 0, 0, Perm::ReadWrite, MemType::Normal), Err(MapError::Empty));
+        assert_eq!(
+            s.map(0x1001, 0, 0x1000, Perm::ReadWrite, MemType::Normal),
+            Err(MapError::Misaligned {
+                what: "ipa",
+                value: 0x1001
+            })
+        );
+        assert_eq!(
+            s.map(0x1000, 0x800, 0x1000, Perm::ReadWrite, MemType::Normal),
+            Err(MapError::Misaligned {
+                what: "pa",
+                value: 0x800
+            })
+        );
+        assert_eq!(
+            s.map(0x1000, 0, 0x1800, Perm::ReadWrite, MemType::Normal),
+            Err(MapError::Misaligned {
+                what: "size",
+                value: 0x1800
+            })
+        );
+        assert_eq!(
+            s.map(0x1000, 0, 0, Perm::ReadWrite, MemType::Normal),
+            Err(MapError::Empty)
+        );
         assert_eq!(
             s.map((1 << 39) - 0x1000, 0, 0x2000, Perm::ReadWrite, MemType::Normal),
-            Err(MapError::OutOfRange { ipa: (1 << 39) - 0x1000, size: 0x2000 })
+            Err(MapError::OutOfRange {
+                ipa: (1 << 39) - 0x1000,
+                size: 0x2000
+            })
         );
-        s.map(0x1000, 0x8000_0000, 0x2000, Perm::ReadWrite, MemType::Normal).unwrap();
-        assert_eq!(s.map(0x2000, 0x9000_0000, 0x1000, Perm::ReadWrite, MemType::Normal), Err(MapError::AlreadyMapped { ipa: 0x2000 }));
+        s.map(0x1000, 0x8000_0000, 0x2000, Perm::ReadWrite, MemType::Normal)
+            .unwrap();
+        assert_eq!(
+            s.map(0x2000, 0x9000_0000, 0x1000, Perm::ReadWrite, MemType::Normal),
+            Err(MapError::AlreadyMapped { ipa: 0x2000 })
+        );
         // Root + L2 + L3 used: a second L2 is needed for another GiB.
         assert_eq!(
             s.map(1 << 30, 1 << 30, 0x1000, Perm::ReadWrite, MemType::Normal),
@@ -422,7 +518,11 @@ mod tests {
     fn block_then_page_inside_it_is_already_mapped() {
         let mut p = pool(4);
         let mut s = Stage2::new(&mut p, &[]).unwrap();
-        s.map(0x4000_0000, 0x4000_0000, BLOCK_2M, Perm::ReadWrite, MemType::Normal).unwrap();
-        assert_eq!(s.map(0x4000_1000, 0x5000_0000, 0x1000, Perm::ReadWrite, MemType::Normal), Err(MapError::AlreadyMapped { ipa: 0x4000_1000 }));
+        s.map(0x4000_0000, 0x4000_0000, BLOCK_2M, Perm::ReadWrite, MemType::Normal)
+            .unwrap();
+        assert_eq!(
+            s.map(0x4000_1000, 0x5000_0000, 0x1000, Perm::ReadWrite, MemType::Normal),
+            Err(MapError::AlreadyMapped { ipa: 0x4000_1000 })
+        );
     }
 }

@@ -9,7 +9,11 @@ pub struct SpinBarrier {
 
 impl SpinBarrier {
     pub const fn new(n: usize) -> Self {
-        Self { n, count: AtomicUsize::new(0), sense: AtomicBool::new(false) }
+        Self {
+            n,
+            count: AtomicUsize::new(0),
+            sense: AtomicBool::new(false),
+        }
     }
 
     /// Wait until all `n` parties arrived. `local_sense` is each party's own

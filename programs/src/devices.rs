@@ -272,7 +272,13 @@ const fn num_of(v: &Val) -> u64 {
 pub(crate) struct Reflected<M>(core::marker::PhantomData<M>);
 impl<M: DeviceMap> Reflected<M> {
     const TABLE: [DeviceInfo; 256] = {
-        let mut t = [DeviceInfo { name: "", kind: DeviceKind::Pl011, base: 0, size: 0, irq: None }; 256];
+        let mut t = [DeviceInfo {
+            name: "",
+            kind: DeviceKind::Pl011,
+            base: 0,
+            size: 0,
+            irq: None,
+        }; 256];
         assert!(M::DEVICES.len() <= 256, "a device map has at most 256 devices");
         let mut i = 0;
         while i < M::DEVICES.len() {
@@ -284,7 +290,6 @@ impl<M: DeviceMap> Reflected<M> {
     /// The devices, in map order.
     pub const DEVICES: &'static [DeviceInfo] = Self::TABLE.split_at(M::DEVICES.len()).0;
 }
-
 
 /// The runtime facts of a reflected board record.
 pub const fn board_info(board: &typevm::value::RecordInfo) -> BoardInfo {

@@ -132,4 +132,3 @@ typevm::program! {
         Load<R0>, Push<U1>, Add, Store<R0>, Jmp<Back<U4>>,
     ];
 }
-

@@ -83,4 +83,3 @@ typevm::program! {
         done: Halt,
     ];
 }
-

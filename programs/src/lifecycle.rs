@@ -291,4 +291,3 @@ impl<T: Table> Reflected<T> {
         legal: Self::LEGAL.split_at(Self::SPAN).0,
     };
 }
-

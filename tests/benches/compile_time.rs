@@ -49,7 +49,10 @@ fn main() {
     b.prepare();
 
     let empty = b.median("empty", runs).expect("empty crate compiles");
-    println!("compile_time: SumTo in the trait solver, median of {runs} runs, minus an empty crate ({:.2} s, {:.0} MB)", empty.seconds, empty.max_rss_mb);
+    println!(
+        "compile_time: SumTo in the trait solver, median of {runs} runs, minus an empty crate ({:.2} s, {:.0} MB)",
+        empty.seconds, empty.max_rss_mb
+    );
     println!();
     println!("| VM ticks | SumTo n | compile (s) | above empty (s) | peak RSS (MB) | ms per 1k ticks |");
     println!("|---:|---:|---:|---:|---:|---:|");
@@ -58,7 +61,13 @@ fn main() {
         match b.median(name, runs) {
             Ok(s) => {
                 let d = s.seconds - empty.seconds;
-                println!("| {ticks} | {n} | {:.2} | {:.2} | {:.0} | {:.2} |", s.seconds, d, s.max_rss_mb, d * 1e6 / *ticks as f64);
+                println!(
+                    "| {ticks} | {n} | {:.2} | {:.2} | {:.0} | {:.2} |",
+                    s.seconds,
+                    d,
+                    s.max_rss_mb,
+                    d * 1e6 / *ticks as f64
+                );
                 xs.push(*ticks as f64);
                 ys.push(d);
                 ms.push(s.max_rss_mb);
@@ -69,8 +78,16 @@ fn main() {
     let (a, slope, r2) = linear_fit(&xs, &ys);
     let (ma, mslope, mr2) = linear_fit(&xs, &ms);
     println!();
-    println!("time fit:   {:.3} s + {:.3} ms/tick x ticks (r² = {r2:.4})", a, slope * 1000.0);
-    println!("memory fit: {:.0} MB + {:.2} KB/tick x ticks (r² = {mr2:.4})", ma, mslope * 1024.0);
+    println!(
+        "time fit:   {:.3} s + {:.3} ms/tick x ticks (r² = {r2:.4})",
+        a,
+        slope * 1000.0
+    );
+    println!(
+        "memory fit: {:.0} MB + {:.2} KB/tick x ticks (r² = {mr2:.4})",
+        ma,
+        mslope * 1024.0
+    );
 
     let c1 = b.median("const_same", runs).expect("const baseline compiles");
     let c100 = b.median("const_100x", runs).expect("const baseline compiles");
@@ -80,7 +97,12 @@ fn main() {
     println!("| const fn iterations | compile (s) | above empty (s) |");
     println!("|---:|---:|---:|");
     println!("| {big} | {:.2} | {:.2} |", c1.seconds, c1.seconds - empty.seconds);
-    println!("| {} | {:.2} | {:.2} |", big * 100, c100.seconds, c100.seconds - empty.seconds);
+    println!(
+        "| {} | {:.2} | {:.2} |",
+        big * 100,
+        c100.seconds,
+        c100.seconds - empty.seconds
+    );
     // One loop iteration of SumTo is 21 VM ticks.
     let vm_per_iter = slope * 21.0;
     println!();

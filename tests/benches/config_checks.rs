@@ -32,9 +32,18 @@ const DEVICES: [(&str, &str, u64, u64, u64); 4] = [
 ];
 const BOARD: &str = "programs::board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x0100_0000; } }\n";
 
-fn checked(states: &str, names: &[String], edges: &[(String, String)], devices: &[(String, String, u64, u64, u64)]) -> String {
+fn checked(
+    states: &str,
+    names: &[String],
+    edges: &[(String, String)],
+    devices: &[(String, String, u64, u64, u64)],
+) -> String {
     let mut s = String::from(states);
-    s += &format!("programs::sp_lifecycle! {{ pub Lifecycle {{ states: {}; initial: {};\n", names.join(", "), names[0]);
+    s += &format!(
+        "programs::sp_lifecycle! {{ pub Lifecycle {{ states: {}; initial: {};\n",
+        names.join(", "),
+        names[0]
+    );
     for (f, t) in edges {
         s += &format!("    {f} -> {t};\n");
     }
@@ -50,9 +59,14 @@ fn checked(states: &str, names: &[String], edges: &[(String, String)], devices: 
 }
 
 fn owned() -> (Vec<String>, Vec<(String, String)>, Vec<(String, String, u64, u64, u64)>) {
-    let names = ["Reset", "Idle", "Running", "Blocked", "Preempted"].map(String::from).to_vec();
+    let names = ["Reset", "Idle", "Running", "Blocked", "Preempted"]
+        .map(String::from)
+        .to_vec();
     let edges = EDGES.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    let devs = DEVICES.iter().map(|(n, k, b, z, i)| (n.to_string(), k.to_string(), *b, *z, *i)).collect();
+    let devs = DEVICES
+        .iter()
+        .map(|(n, k, b, z, i)| (n.to_string(), k.to_string(), *b, *z, *i))
+        .collect();
     (names, edges, devs)
 }
 
@@ -62,17 +76,36 @@ fn types_only() -> String {
     let mut s = String::from(STATES);
     s += "use typevm::value::{Display, Value};\nuse typevm::num;\n";
     s += "pub type Edges = frunk::HList![";
-    s += &edges.iter().map(|(f, t)| format!("programs::lifecycle::Edge<{f}, {t}>")).collect::<Vec<_>>().join(", ");
+    s += &edges
+        .iter()
+        .map(|(f, t)| format!("programs::lifecycle::Edge<{f}, {t}>"))
+        .collect::<Vec<_>>()
+        .join(", ");
     s += "];\n";
     s += "pub const EDGE_VALS: &[typevm::Val] = &[";
-    s += &edges.iter().map(|(f, t)| format!("<programs::lifecycle::Edge<{f}, {t}> as Value>::VAL")).collect::<Vec<_>>().join(", ");
+    s += &edges
+        .iter()
+        .map(|(f, t)| format!("<programs::lifecycle::Edge<{f}, {t}> as Value>::VAL"))
+        .collect::<Vec<_>>()
+        .join(", ");
     s += "];\n";
     s += "typevm::record!(pub struct QemuVirt = [num!(0x4000_0000), num!(0x4000_0000), num!(0x0800_0000), num!(0x3800_0000), num!(0x4020_0000), num!(0x0100_0000)] as Display::Name);\n";
     for (n, k, b, z, i) in &devs {
-        s += &format!("typevm::record!(#[allow(non_camel_case_types)] pub struct {n} = [programs::devices::kinds::{k}, num!({b:#x}), num!({z:#x}), num!({i})] as Display::Window);\n");
+        s += &format!(
+            "typevm::record!(#[allow(non_camel_case_types)] pub struct {n} = [programs::devices::kinds::{k}, num!({b:#x}), num!({z:#x}), num!({i})] as Display::Window);\n"
+        );
     }
-    s += &format!("pub type Devices = frunk::HList![{}];\n", devs.iter().map(|d| d.0.clone()).collect::<Vec<_>>().join(", "));
-    s += &format!("pub const DEVICE_VALS: &[typevm::Val] = &[{}];\n", devs.iter().map(|d| format!("<{} as Value>::VAL", d.0)).collect::<Vec<_>>().join(", "));
+    s += &format!(
+        "pub type Devices = frunk::HList![{}];\n",
+        devs.iter().map(|d| d.0.clone()).collect::<Vec<_>>().join(", ")
+    );
+    s += &format!(
+        "pub const DEVICE_VALS: &[typevm::Val] = &[{}];\n",
+        devs.iter()
+            .map(|d| format!("<{} as Value>::VAL", d.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     s
 }
 
@@ -139,7 +172,10 @@ const fn devices(d: &[Dev], ram: (u64, u64), range: (u64, u64), image: (u64, u64
 "#,
     );
     let e: Vec<String> = edges.iter().map(|(f, t)| format!("({}, {})", id(f), id(t))).collect();
-    s += &format!("const _: () = lifecycle(5, 0b11111, &[0], 0, 0, &[{}]);\n", e.join(", "));
+    s += &format!(
+        "const _: () = lifecycle(5, 0b11111, &[0], 0, 0, &[{}]);\n",
+        e.join(", ")
+    );
     let kind = |k: &str| match k {
         "Pl011" => (0, false, 1),
         "Pl031" => (1, false, 1),
@@ -171,7 +207,10 @@ fn dense_lifecycle(n: usize) -> String {
         }
     }
     let mut s = format!("programs::sp_states! {{ pub {}; }}\n", names.join(", "));
-    s += &format!("programs::sp_lifecycle! {{ pub Dense {{ states: {}; initial: S0;\n", names.join(", "));
+    s += &format!(
+        "programs::sp_lifecycle! {{ pub Dense {{ states: {}; initial: S0;\n",
+        names.join(", ")
+    );
     for (f, t) in &edges {
         s += &format!("    {f} -> {t};\n");
     }
@@ -183,7 +222,11 @@ fn many_devices(n: usize) -> String {
     let mut s = String::from(BOARD);
     s += "programs::devices! { pub Many on QemuVirt {\n    gicd: GicV3Distributor @ 0x0800_0000 + 0x1_0000;\n";
     for i in 0..n.saturating_sub(1) {
-        s += &format!("    uart{i}: Pl011 @ {:#x} + 0x1000, irq {};\n", 0x0900_0000 + i * 0x1000, 40 + i);
+        s += &format!(
+            "    uart{i}: Pl011 @ {:#x} + 0x1000, irq {};\n",
+            0x0900_0000 + i * 0x1000,
+            40 + i
+        );
     }
     s += "} }\n";
     s
@@ -215,18 +258,37 @@ fn main() {
     println!();
     println!("| crate | compile (s) | above empty (s) | peak RSS (MB) |");
     println!("|---|---:|---:|---:|");
-    for (name, s) in [("empty crate", empty), ("board types, no checks", types), ("board, same rules as const eval", consteval), ("board with its VM checks", checked)] {
-        println!("| {name} | {:.2} | {:.2} | {:.0} |", s.seconds, s.seconds - empty.seconds, s.max_rss_mb);
+    for (name, s) in [
+        ("empty crate", empty),
+        ("board types, no checks", types),
+        ("board, same rules as const eval", consteval),
+        ("board with its VM checks", checked),
+    ] {
+        println!(
+            "| {name} | {:.2} | {:.2} | {:.0} |",
+            s.seconds,
+            s.seconds - empty.seconds,
+            s.max_rss_mb
+        );
     }
     let cost = checked.seconds - types.seconds;
     let const_cost = (consteval.seconds - empty.seconds).max(0.01);
     println!();
     println!("the checks add {cost:.2} s over the same types without them");
     println!("ratio: VM checks / types only = {:.2}", checked.seconds / types.seconds);
-    println!("ratio: VM checks / const-eval check (whole process) = {:.2}", checked.seconds / consteval.seconds);
-    println!("ratio: VM check cost / const-eval check cost (above empty, floor 0.01 s) = {:.0}", (checked.seconds - empty.seconds) / const_cost);
+    println!(
+        "ratio: VM checks / const-eval check (whole process) = {:.2}",
+        checked.seconds / consteval.seconds
+    );
+    println!(
+        "ratio: VM check cost / const-eval check cost (above empty, floor 0.01 s) = {:.0}",
+        (checked.seconds - empty.seconds) / const_cost
+    );
 
-    let scale_runs = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let scale_runs = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     println!();
     println!("scaling, dense lifecycle tables ({scale_runs} run(s) each)");
     println!("| states | transitions | compile (s) | above empty (s) | peak RSS (MB) |");
@@ -236,7 +298,12 @@ fn main() {
         let e = (n - 1) * (n - 1);
         match b.median(&format!("lifecycle_{n}"), scale_runs) {
             Ok(s) => {
-                println!("| {n} | {e} | {:.2} | {:.2} | {:.0} |", s.seconds, s.seconds - empty.seconds, s.max_rss_mb);
+                println!(
+                    "| {n} | {e} | {:.2} | {:.2} | {:.0} |",
+                    s.seconds,
+                    s.seconds - empty.seconds,
+                    s.max_rss_mb
+                );
                 xs.push(e as f64);
                 ys.push(s.seconds - empty.seconds);
             }
@@ -245,7 +312,10 @@ fn main() {
     }
     if xs.len() >= 2 {
         let (a, slope, r2) = linear_fit(&xs, &ys);
-        println!("fit over transitions: {a:.2} s + {:.2} ms/transition (r² = {r2:.4})", slope * 1000.0);
+        println!(
+            "fit over transitions: {a:.2} s + {:.2} ms/transition (r² = {r2:.4})",
+            slope * 1000.0
+        );
     }
     println!();
     println!("scaling, device maps (one GIC distributor, the rest UARTs)");
@@ -256,7 +326,12 @@ fn main() {
         let pairs = n * (n - 1) / 2;
         match b.median(&format!("devices_{n}"), scale_runs) {
             Ok(s) => {
-                println!("| {n} | {pairs} | {:.2} | {:.2} | {:.0} |", s.seconds, s.seconds - empty.seconds, s.max_rss_mb);
+                println!(
+                    "| {n} | {pairs} | {:.2} | {:.2} | {:.0} |",
+                    s.seconds,
+                    s.seconds - empty.seconds,
+                    s.max_rss_mb
+                );
                 xs.push(pairs as f64);
                 ys.push(s.seconds - empty.seconds);
             }
@@ -265,6 +340,9 @@ fn main() {
     }
     if xs.len() >= 2 {
         let (a, slope, r2) = linear_fit(&xs, &ys);
-        println!("fit over device pairs: {a:.2} s + {:.2} ms/pair (r² = {r2:.4})", slope * 1000.0);
+        println!(
+            "fit over device pairs: {a:.2} s + {:.2} ms/pair (r² = {r2:.4})",
+            slope * 1000.0
+        );
     }
 }

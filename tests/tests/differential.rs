@@ -5,13 +5,13 @@
 
 use frunk::HList;
 use programs::examples::*;
-use typenum::consts::*;
 use typenum::Unsigned;
-use typevm::isa::{regs::*, *};
+use typenum::consts::*;
 use typevm::interp;
+use typevm::isa::{regs::*, *};
 use typevm::reflect::{Item, Program, Snapshot, Snapshots, Status};
 use typevm::value::Value;
-use typevm::{num, Val};
+use typevm::{Val, num};
 
 /// A test that compares the two levels on one program, input and budget,
 /// and returns the type-level snapshot for further assertions.
@@ -46,7 +46,13 @@ fn hold_to<P: Program>(input: Val, budget: u64, snap: &Snapshot) -> interp::Fini
     let twin = interp::run(P::OPS, &stack, budget).expect("program stays inside the twin's limits");
     assert_eq!(twin.verdict, snap.verdict, "{}: verdicts differ", P::NAME);
     assert_eq!(twin.regs, snap.regs, "{}: registers differ", P::NAME);
-    assert!(twin.stack_matches(&snap.stack), "{}: stacks differ: twin {:?}, types {:?}", P::NAME, twin.stack(), snap.stack);
+    assert!(
+        twin.stack_matches(&snap.stack),
+        "{}: stacks differ: twin {:?}, types {:?}",
+        P::NAME,
+        twin.stack(),
+        snap.stack
+    );
     assert_eq!(twin.memory, snap.memory, "{}: memories differ", P::NAME);
     twin
 }
@@ -282,7 +288,10 @@ fn verdict_messages_read_as_the_failure() {
     );
     const W: Snapshot = <typevm::Outcome<<AssertFails as Program>::Code> as Snapshots>::SNAPSHOT;
     let m = typevm::message::verdict_message(&W.verdict, "AssertFails", "", 0);
-    assert_eq!(m.as_str(), "check `tests: windows` failed: window `Window` [0x9000000, +0x1000) is too small\nhelp: grow it");
+    assert_eq!(
+        m.as_str(),
+        "check `tests: windows` failed: window `Window` [0x9000000, +0x1000) is too small\nhelp: grow it"
+    );
 }
 
 #[test]

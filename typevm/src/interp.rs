@@ -87,7 +87,12 @@ struct Machine<'p> {
 enum Next {
     Continue,
     Halt,
-    Fault { reason: &'static ReasonInfo, item: Item, pc: usize, op: Option<Op> },
+    Fault {
+        reason: &'static ReasonInfo,
+        item: Item,
+        pc: usize,
+        op: Option<Op>,
+    },
 }
 
 impl<'p> Machine<'p> {
@@ -109,7 +114,12 @@ impl<'p> Machine<'p> {
     }
 
     fn fault<R: Reason>(&self, item: Item, pc: usize) -> Next {
-        Next::Fault { reason: &R::INFO, item, pc, op: self.program.get(pc).copied() }
+        Next::Fault {
+            reason: &R::INFO,
+            item,
+            pc,
+            op: self.program.get(pc).copied(),
+        }
     }
 
     /// One tick. On a fault the stack and registers are as before the tick.
@@ -121,7 +131,14 @@ impl<'p> Machine<'p> {
                     return Ok(self.fault::<reason::JumpPastEnd>(Item::None, at));
                 }
                 self.pc += 1;
-                self.mode = if left == 1 { Mode::Ready } else { Mode::SeekFwd { left: left - 1, moved: moved + 1 } };
+                self.mode = if left == 1 {
+                    Mode::Ready
+                } else {
+                    Mode::SeekFwd {
+                        left: left - 1,
+                        moved: moved + 1,
+                    }
+                };
                 Ok(Next::Continue)
             }
             Mode::SeekBack { left, moved } => {
@@ -129,7 +146,14 @@ impl<'p> Machine<'p> {
                     return Ok(self.fault::<reason::JumpBeforeStart>(Item::None, moved as usize));
                 }
                 self.pc -= 1;
-                self.mode = if left == 1 { Mode::Ready } else { Mode::SeekBack { left: left - 1, moved: moved + 1 } };
+                self.mode = if left == 1 {
+                    Mode::Ready
+                } else {
+                    Mode::SeekBack {
+                        left: left - 1,
+                        moved: moved + 1,
+                    }
+                };
                 Ok(Next::Continue)
             }
             Mode::Ready => {
@@ -307,12 +331,22 @@ impl<'p> Machine<'p> {
             Op::Halt => return Ok(Next::Halt),
             Op::Fail(reason) => {
                 let x = pop!();
-                return Ok(Next::Fault { reason, item: Item::One(x), pc: at, op: Some(op) });
+                return Ok(Next::Fault {
+                    reason,
+                    item: Item::One(x),
+                    pc: at,
+                    op: Some(op),
+                });
             }
             Op::Fail2(reason) => {
                 need!(2);
                 let (y, x) = (pop!(), pop!());
-                return Ok(Next::Fault { reason, item: Item::Pair(x, y), pc: at, op: Some(op) });
+                return Ok(Next::Fault {
+                    reason,
+                    item: Item::Pair(x, y),
+                    pc: at,
+                    op: Some(op),
+                });
             }
             Op::Assert2(reason) => {
                 need!(3);
@@ -321,7 +355,12 @@ impl<'p> Machine<'p> {
                     return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
                 };
                 if c == 0 {
-                    return Ok(Next::Fault { reason, item: Item::Pair(x, y), pc: at, op: Some(op) });
+                    return Ok(Next::Fault {
+                        reason,
+                        item: Item::Pair(x, y),
+                        pc: at,
+                        op: Some(op),
+                    });
                 }
             }
             Op::Assert(reason) => {
@@ -331,7 +370,12 @@ impl<'p> Machine<'p> {
                     return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
                 };
                 if c == 0 {
-                    return Ok(Next::Fault { reason, item: Item::One(x), pc: at, op: Some(op) });
+                    return Ok(Next::Fault {
+                        reason,
+                        item: Item::One(x),
+                        pc: at,
+                        op: Some(op),
+                    });
                 }
             }
         }
@@ -367,7 +411,11 @@ pub fn run_traced(
                 // Mid-seek the type level's `Ahead` starts at the position.
                 Mode::SeekFwd { .. } | Mode::SeekBack { .. } => program.get(m.pc).copied(),
             };
-            break Verdict { status: Status::Exhausted, pc: m.pc, op };
+            break Verdict {
+                status: Status::Exhausted,
+                pc: m.pc,
+                op,
+            };
         }
         ticks += 1;
         let (pc_before, mode_before) = (m.pc, m.mode);
@@ -376,16 +424,40 @@ pub fn run_traced(
             Mode::Ready => program.get(pc_before).copied(),
             Mode::SeekFwd { .. } | Mode::SeekBack { .. } => None,
         };
-        trace(&Tick { n: ticks, pc: pc_before, op, mode: mode_before, stack: &m.stack[..m.depth], regs: &m.regs });
+        trace(&Tick {
+            n: ticks,
+            pc: pc_before,
+            op,
+            mode: mode_before,
+            stack: &m.stack[..m.depth],
+            regs: &m.regs,
+        });
         match next {
             Next::Continue => {}
-            Next::Halt => break Verdict { status: Status::Halted, pc: pc_before, op },
+            Next::Halt => {
+                break Verdict {
+                    status: Status::Halted,
+                    pc: pc_before,
+                    op,
+                };
+            }
             Next::Fault { reason, item, pc, op } => {
-                break Verdict { status: Status::Faulted { reason, item }, pc, op };
+                break Verdict {
+                    status: Status::Faulted { reason, item },
+                    pc,
+                    op,
+                };
             }
         }
     };
-    Ok(Finished { verdict, regs: m.regs, memory: m.memory, stack: m.stack, depth: m.depth, ticks })
+    Ok(Finished {
+        verdict,
+        regs: m.regs,
+        memory: m.memory,
+        stack: m.stack,
+        depth: m.depth,
+        ticks,
+    })
 }
 
 /// [`run_traced`] without a trace.

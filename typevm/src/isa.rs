@@ -668,7 +668,6 @@ where
     type Next = <Field<N> as FieldK<<X as Class>::K, X, R, S, B, A>>::Next;
 }
 
-
 impl<Rs, X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Fail2<Rs> {
     type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, HCons<Y, HCons<X, S>>, B, A>;
 }

@@ -48,10 +48,10 @@ pub mod run;
 pub mod value;
 
 pub use reflect::{Op, Program, Verdict};
-pub use run::{DefaultBudget, Outcome, DEFAULT_BUDGET};
-pub use value::Val;
+pub use run::{DEFAULT_BUDGET, DefaultBudget, Outcome};
 /// The typenum type of an integer literal (`num!(0x0900_0000)`), up to `u64::MAX`.
 pub use typevm_macros::num;
+pub use value::Val;
 
 /// Declare programs: each a unit type implementing [`Program`], whose `Code`
 /// is the HList of its instructions and whose `OPS` reflect them.

@@ -17,7 +17,10 @@ pub struct Message {
 
 impl Message {
     pub const fn new() -> Self {
-        Message { buf: [0; MESSAGE_CAP], len: 0 }
+        Message {
+            buf: [0; MESSAGE_CAP],
+            len: 0,
+        }
     }
 
     /// Is the message empty (an accepted verdict)?

@@ -92,8 +92,7 @@ where
 pub trait Join8<C> {
     type N;
 }
-impl<H, A0, A1, A2, A3, A4, A5, A6, A7, R7, R6, R5, R4, R3, R2, R1, R0>
-    Join8<C8<A0, A1, A2, A3, A4, A5, A6, A7>> for H
+impl<H, A0, A1, A2, A3, A4, A5, A6, A7, R7, R6, R5, R4, R3, R2, R1, R0> Join8<C8<A0, A1, A2, A3, A4, A5, A6, A7>> for H
 where
     H: Mk<A7, N = R7>,
     R7: Mk<A6, N = R6>,
@@ -157,8 +156,41 @@ pub trait Add8<Y, C> {
     type Sum;
     type Carry;
 }
-impl<A0, A1, A2, A3, A4, A5, A6, A7, B0_, B1_, B2_, B3_, B4_, B5_, B6_, B7_, C, C1, C2, C3, C4, C5, C6, C7, C8_, S0, S1, S2, S3, S4, S5, S6, S7>
-    Add8<C8<B0_, B1_, B2_, B3_, B4_, B5_, B6_, B7_>, C> for C8<A0, A1, A2, A3, A4, A5, A6, A7>
+impl<
+    A0,
+    A1,
+    A2,
+    A3,
+    A4,
+    A5,
+    A6,
+    A7,
+    B0_,
+    B1_,
+    B2_,
+    B3_,
+    B4_,
+    B5_,
+    B6_,
+    B7_,
+    C,
+    C1,
+    C2,
+    C3,
+    C4,
+    C5,
+    C6,
+    C7,
+    C8_,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+    S7,
+> Add8<C8<B0_, B1_, B2_, B3_, B4_, B5_, B6_, B7_>, C> for C8<A0, A1, A2, A3, A4, A5, A6, A7>
 where
     A0: FullAdd<B0_, C, Sum = S0, Carry = C1>,
     A1: FullAdd<B1_, C1, Sum = S1, Carry = C2>,
@@ -231,8 +263,41 @@ pub trait Sub8<Y, Bw> {
     type Diff;
     type Borrow;
 }
-impl<A0, A1, A2, A3, A4, A5, A6, A7, B0_, B1_, B2_, B3_, B4_, B5_, B6_, B7_, W, W1, W2, W3, W4, W5, W6, W7, W8, D0, D1, D2, D3, D4, D5, D6, D7>
-    Sub8<C8<B0_, B1_, B2_, B3_, B4_, B5_, B6_, B7_>, W> for C8<A0, A1, A2, A3, A4, A5, A6, A7>
+impl<
+    A0,
+    A1,
+    A2,
+    A3,
+    A4,
+    A5,
+    A6,
+    A7,
+    B0_,
+    B1_,
+    B2_,
+    B3_,
+    B4_,
+    B5_,
+    B6_,
+    B7_,
+    W,
+    W1,
+    W2,
+    W3,
+    W4,
+    W5,
+    W6,
+    W7,
+    W8,
+    D0,
+    D1,
+    D2,
+    D3,
+    D4,
+    D5,
+    D6,
+    D7,
+> Sub8<C8<B0_, B1_, B2_, B3_, B4_, B5_, B6_, B7_>, W> for C8<A0, A1, A2, A3, A4, A5, A6, A7>
 where
     A0: FullSub<B0_, W, Diff = D0, Borrow = W1>,
     A1: FullSub<B1_, W1, Diff = D1, Borrow = W2>,
@@ -515,8 +580,7 @@ shift_out_of_range! {
     [] B1, B0, UTerm; [] B0, B1, UTerm; [] B1, B1, UTerm;
     [A6, A7, H, Hb] A6, A7, UInt<H, Hb>;
 }
-impl<X, N, A0, A1, A2, A3, A4, A5, A6, A7, Hi, X1, X2, X3, X4, X5, X6, R, F>
-    ShlW<N> for X
+impl<X, N, A0, A1, A2, A3, A4, A5, A6, A7, Hi, X1, X2, X3, X4, X5, X6, R, F> ShlW<N> for X
 where
     N: Split8<Lo = C8<A0, A1, A2, A3, A4, A5, A6, A7>, Hi = Hi>,
     X: ShlIf<K0, A0, Out = X1>,
@@ -530,8 +594,7 @@ where
 {
     type Out = R;
 }
-impl<X, N, A0, A1, A2, A3, A4, A5, A6, A7, Hi, X1, X2, X3, X4, X5, X6, R>
-    ShrW<N> for X
+impl<X, N, A0, A1, A2, A3, A4, A5, A6, A7, Hi, X1, X2, X3, X4, X5, X6, R> ShrW<N> for X
 where
     N: Split8<Lo = C8<A0, A1, A2, A3, A4, A5, A6, A7>, Hi = Hi>,
     X: ShrIf<K0, A0, Out = X1>,

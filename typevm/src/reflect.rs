@@ -113,7 +113,10 @@ impl OpList for HNil {
     const LEN: usize = 0;
 }
 impl<I: Instr, T: OpList> OpList for HCons<I, T> {
-    const LIST: Option<&'static OpNode> = Some(&OpNode { op: I::OP, next: T::LIST });
+    const LIST: Option<&'static OpNode> = Some(&OpNode {
+        op: I::OP,
+        next: T::LIST,
+    });
     const LEN: usize = 1 + T::LEN;
 }
 
@@ -189,10 +192,18 @@ pub trait Verdicts {
     const VERDICT: Verdict;
 }
 impl<R, S, B: OpList, A: OpList> Verdicts for Halted<R, S, B, A> {
-    const VERDICT: Verdict = Verdict { status: Status::Halted, pc: B::LEN - 1, op: nth_op(B::LIST, 0) };
+    const VERDICT: Verdict = Verdict {
+        status: Status::Halted,
+        pc: B::LEN - 1,
+        op: nth_op(B::LIST, 0),
+    };
 }
 impl<R, S, B: OpList, A: OpList, M> Verdicts for Vm<R, S, B, A, M> {
-    const VERDICT: Verdict = Verdict { status: Status::Exhausted, pc: B::LEN, op: nth_op(A::LIST, 0) };
+    const VERDICT: Verdict = Verdict {
+        status: Status::Exhausted,
+        pc: B::LEN,
+        op: nth_op(A::LIST, 0),
+    };
 }
 /// The index of the instruction a fault is about.
 pub trait FaultPc<B: OpList, A: OpList> {
@@ -219,7 +230,10 @@ impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R, S, B: OpList, A: OpList> V
     for Faulted<Rs, It, At, R, S, B, A>
 {
     const VERDICT: Verdict = Verdict {
-        status: Status::Faulted { reason: &Rs::INFO, item: It::ITEM },
+        status: Status::Faulted {
+            reason: &Rs::INFO,
+            item: It::ITEM,
+        },
         pc: At::PC,
         op: At::OP,
     };
@@ -253,13 +267,28 @@ impl<X0: Value, X1: Value, X2: Value, X3: Value, X4: Value, X5: Value, X6: Value
     const MEMORY: [Val; 256] = Mem::WORDS;
 }
 impl<R: RegVals, S: Value, B: OpList, A: OpList> Snapshots for Halted<R, S, B, A> {
-    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL, memory: R::MEMORY };
+    const SNAPSHOT: Snapshot = Snapshot {
+        verdict: <Self as Verdicts>::VERDICT,
+        regs: R::REGS,
+        stack: S::VAL,
+        memory: R::MEMORY,
+    };
 }
 impl<R: RegVals, S: Value, B: OpList, A: OpList, M> Snapshots for Vm<R, S, B, A, M> {
-    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL, memory: R::MEMORY };
+    const SNAPSHOT: Snapshot = Snapshot {
+        verdict: <Self as Verdicts>::VERDICT,
+        regs: R::REGS,
+        stack: S::VAL,
+        memory: R::MEMORY,
+    };
 }
 impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R: RegVals, S: Value, B: OpList, A: OpList> Snapshots
     for Faulted<Rs, It, At, R, S, B, A>
 {
-    const SNAPSHOT: Snapshot = Snapshot { verdict: <Self as Verdicts>::VERDICT, regs: R::REGS, stack: S::VAL, memory: R::MEMORY };
+    const SNAPSHOT: Snapshot = Snapshot {
+        verdict: <Self as Verdicts>::VERDICT,
+        regs: R::REGS,
+        stack: S::VAL,
+        memory: R::MEMORY,
+    };
 }

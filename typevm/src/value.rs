@@ -105,7 +105,10 @@ impl<U: Unsigned, B: typenum::Bit> Value for UInt<U, B> {
     const VAL: Val = {
         // A wider literal would reflect truncated while the type level
         // computes with all its bits: refuse it (`typevm::num!` never makes one).
-        assert!(<Self as Unsigned>::U128 >> 64 == 0, "typevm numbers are 64-bit words: a literal does not fit in 64 bits");
+        assert!(
+            <Self as Unsigned>::U128 >> 64 == 0,
+            "typevm numbers are 64-bit words: a literal does not fit in 64 bits"
+        );
         Val::Num(<Self as Unsigned>::U64)
     };
 }

@@ -10,7 +10,13 @@ pub const LINES: usize = 64;
 
 /// CoreLink GIC-600-style identification: PIDR2.ArchRev = 3 (GICv3).
 pub const PIDR2: u32 = 0x3B;
-const PIDR: [(u64, u32); 5] = [(0xFFD0, 0x44), (0xFFE0, 0x92), (0xFFE4, 0xB4), (0xFFE8, PIDR2), (0xFFEC, 0x00)];
+const PIDR: [(u64, u32); 5] = [
+    (0xFFD0, 0x44),
+    (0xFFE0, 0x92),
+    (0xFFE4, 0xB4),
+    (0xFFE8, PIDR2),
+    (0xFFEC, 0x00),
+];
 const CIDR: [u32; 4] = [0x0D, 0xF0, 0x05, 0xB1];
 const IIDR_VALUE: u32 = 0x0000_043B; // ARM
 
@@ -93,7 +99,12 @@ impl Default for GicDistributor {
 
 impl GicDistributor {
     pub const fn new() -> Self {
-        Self { ctlr: 0, group: [0; LINES / 32], enable: [0; LINES / 32], priority: [0; LINES] }
+        Self {
+            ctlr: 0,
+            group: [0; LINES / 32],
+            enable: [0; LINES / 32],
+            priority: [0; LINES],
+        }
     }
 
     /// Is SPI `intid` enabled (test/diagnostic view)?
@@ -106,7 +117,11 @@ impl GicDistributor {
         // Bitmap registers: one word per 32 INTIDs; word 0 (SGIs/PPIs) lives in
         // the redistributor when ARE = 1, so it reads as zero here.
         let bitmap = |base: u64| -> Option<usize> {
-            if (base..base + 0x80).contains(&offset) { Some(((offset - base) / 4) as usize) } else { None }
+            if (base..base + 0x80).contains(&offset) {
+                Some(((offset - base) / 4) as usize)
+            } else {
+                None
+            }
         };
         match offset {
             IPRIORITYR..=0x07FB => {
@@ -175,7 +190,9 @@ impl GicDistributor {
                 };
             }
         }
-        let raz_wi = [ISPENDR, ICPENDR, ISACTIVER, ICACTIVER].iter().any(|&b| bitmap(b).is_some())
+        let raz_wi = [ISPENDR, ICPENDR, ISACTIVER, ICACTIVER]
+            .iter()
+            .any(|&b| bitmap(b).is_some())
             || (ICFGR..ICFGR + 0x100).contains(&offset)
             || (IGRPMODR..IGRPMODR + 0x80).contains(&offset);
         if raz_wi {
@@ -371,30 +388,51 @@ mod tests {
         assert_eq!(rd(&mut d, gicd::ISENABLER + 4), 0b10);
         assert_eq!(rd(&mut d, gicd::ICENABLER + 4), 0b10);
         // Word 0 (SGI/PPI) is the redistributor's when ARE = 1.
-        d.access(gicd::ISENABLER, Width::B4, Access::Write(u32::MAX as u64)).unwrap();
+        d.access(gicd::ISENABLER, Width::B4, Access::Write(u32::MAX as u64))
+            .unwrap();
         assert_eq!(rd(&mut d, gicd::ISENABLER), 0);
         // Byte and word priority access.
         d.access(gicd::IPRIORITYR + 33, Width::B1, Access::Write(0xA0)).unwrap();
         assert_eq!(rd(&mut d, gicd::IPRIORITYR + 32), 0xA000);
-        d.access(gicd::IPRIORITYR + 36, Width::B4, Access::Write(0x1122_3344)).unwrap();
+        d.access(gicd::IPRIORITYR + 36, Width::B4, Access::Write(0x1122_3344))
+            .unwrap();
         assert_eq!(rd(&mut d, gicd::IPRIORITYR + 36), 0x1122_3344);
         // Beyond the implemented lines: read-as-zero, write-ignored.
-        d.access(gicd::IPRIORITYR + 100, Width::B4, Access::Write(0xFFFF_FFFF)).unwrap();
+        d.access(gicd::IPRIORITYR + 100, Width::B4, Access::Write(0xFFFF_FFFF))
+            .unwrap();
         assert_eq!(rd(&mut d, gicd::IPRIORITYR + 100), 0);
         // Known RAZ/WI ranges.
         assert_eq!(rd(&mut d, gicd::ISPENDR + 4), 0);
         assert_eq!(rd(&mut d, gicd::ICFGR + 8), 0);
-        assert_eq!(d.access(gicd::IROUTER + 8 * 33, Width::B8, Access::Read), Ok(Outcome::Read(0)));
+        assert_eq!(
+            d.access(gicd::IROUTER + 8 * 33, Width::B8, Access::Read),
+            Ok(Outcome::Read(0))
+        );
     }
 
     #[test]
     fn distributor_widths_and_unknown() {
         let mut d = GicDistributor::new();
-        assert!(matches!(d.access(gicd::CTLR, Width::B8, Access::Read), Err(DevError::UnsupportedWidth { .. })));
-        assert!(matches!(d.access(gicd::TYPER, Width::B1, Access::Read), Err(DevError::UnsupportedWidth { .. })));
-        assert!(matches!(d.access(gicd::CTLR, Width::B2, Access::Read), Err(DevError::UnsupportedWidth { .. })));
-        assert_eq!(d.access(0x0040, Width::B4, Access::Read), Err(DevError::UnknownRegister { offset: 0x40 }));
-        assert_eq!(d.access(0x8000, Width::B4, Access::Write(1)), Err(DevError::UnknownRegister { offset: 0x8000 }));
+        assert!(matches!(
+            d.access(gicd::CTLR, Width::B8, Access::Read),
+            Err(DevError::UnsupportedWidth { .. })
+        ));
+        assert!(matches!(
+            d.access(gicd::TYPER, Width::B1, Access::Read),
+            Err(DevError::UnsupportedWidth { .. })
+        ));
+        assert!(matches!(
+            d.access(gicd::CTLR, Width::B2, Access::Read),
+            Err(DevError::UnsupportedWidth { .. })
+        ));
+        assert_eq!(
+            d.access(0x0040, Width::B4, Access::Read),
+            Err(DevError::UnknownRegister { offset: 0x40 })
+        );
+        assert_eq!(
+            d.access(0x8000, Width::B4, Access::Write(1)),
+            Err(DevError::UnknownRegister { offset: 0x8000 })
+        );
     }
 
     #[test]
@@ -415,7 +453,13 @@ mod tests {
         assert_eq!(rr(&mut r, gicr::IPRIORITYR + 24, Width::B4), 0x8000_0000);
         assert_eq!(rr(&mut r, gicr::ICFGR0, Width::B4), 0xAAAA_AAAA);
         // Another CPU's frame does not exist for a one-vCPU guest.
-        assert_eq!(r.access(0x2_0000, Width::B4, Access::Read), Err(DevError::UnknownRegister { offset: 0x2_0000 }));
-        assert!(matches!(r.access(gicr::WAKER, Width::B8, Access::Read), Err(DevError::UnsupportedWidth { .. })));
+        assert_eq!(
+            r.access(0x2_0000, Width::B4, Access::Read),
+            Err(DevError::UnknownRegister { offset: 0x2_0000 })
+        );
+        assert!(matches!(
+            r.access(gicr::WAKER, Width::B8, Access::Read),
+            Err(DevError::UnsupportedWidth { .. })
+        ));
     }
 }

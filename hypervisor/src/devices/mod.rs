@@ -41,7 +41,11 @@ pub enum DevError {
     UnknownRegister { offset: u64 },
     /// The register exists but not at this width (policy: the partition is stopped,
     /// as an unhandled external abort would stop it on hardware).
-    UnsupportedWidth { offset: u64, width: Width, allowed: &'static str },
+    UnsupportedWidth {
+        offset: u64,
+        width: Width,
+        allowed: &'static str,
+    },
 }
 
 /// Inputs from the machine a device model may need (the generic timer).
@@ -86,16 +90,28 @@ impl fmt::Display for BuildError {
                 kind.name()
             ),
             BuildError::TooMany { name, capacity } => {
-                write!(f, "device {name}: rule `at most {capacity} devices per partition`: the map is full")
+                write!(
+                    f,
+                    "device {name}: rule `at most {capacity} devices per partition`: the map is full"
+                )
             }
             BuildError::Overlap { a, b } => {
-                write!(f, "device {a}: rule `windows do not overlap`: window overlaps device {b}")
+                write!(
+                    f,
+                    "device {a}: rule `windows do not overlap`: window overlaps device {b}"
+                )
             }
             BuildError::BadWindow { name } => {
-                write!(f, "device {name}: rule `a window is non-empty and does not wrap`: bad base/size")
+                write!(
+                    f,
+                    "device {name}: rule `a window is non-empty and does not wrap`: bad base/size"
+                )
             }
             BuildError::NoSuchDevice { name } => {
-                write!(f, "device {name}: rule `partitions see only devices of the accepted map`: no such device")
+                write!(
+                    f,
+                    "device {name}: rule `partitions see only devices of the accepted map`: no such device"
+                )
             }
         }
     }
@@ -109,7 +125,13 @@ const _: () = {
     let mut i = 0;
     while i < DeviceKind::ALL.len() {
         let kind = DeviceKind::ALL[i];
-        let probe = DeviceInfo { name: "probe", kind, base: 0, size: 0x1000, irq: None };
+        let probe = DeviceInfo {
+            name: "probe",
+            kind,
+            base: 0,
+            size: 0x1000,
+            irq: None,
+        };
         assert!(
             programs::board::emulated(kind) == Device::from_info(&probe, 0).is_ok(),
             "programs::board::Emulated must list exactly the device kinds `Device` emulates"
@@ -126,7 +148,10 @@ impl Device {
             DeviceKind::Pl031 => Ok(Device::Pl031(Pl031::new(epoch))),
             DeviceKind::GicV3Distributor => Ok(Device::GicDistributor(GicDistributor::new())),
             DeviceKind::GicV3Redistributor => Ok(Device::GicRedistributor(GicRedistributor::new())),
-            DeviceKind::VirtioMmio => Err(BuildError::NotEmulated { name: info.name, kind: info.kind }),
+            DeviceKind::VirtioMmio => Err(BuildError::NotEmulated {
+                name: info.name,
+                kind: info.kind,
+            }),
         }
     }
 
@@ -175,7 +200,12 @@ impl<const N: usize> Default for DeviceMap<N> {
 
 impl<const N: usize> DeviceMap<N> {
     pub const fn new() -> Self {
-        Self { bases: [0; N], ends: [0; N], slots: [None; N], len: 0 }
+        Self {
+            bases: [0; N],
+            ends: [0; N],
+            slots: [None; N],
+            len: 0,
+        }
     }
 
     /// Build from accepted windows (in any order).
@@ -188,10 +218,17 @@ impl<const N: usize> DeviceMap<N> {
     }
 
     /// Build with the devices of `accepted` named in `names`.
-    pub fn build_named(accepted: &'static [DeviceInfo], names: &[&'static str], epoch: u64) -> Result<Self, BuildError> {
+    pub fn build_named(
+        accepted: &'static [DeviceInfo],
+        names: &[&'static str],
+        epoch: u64,
+    ) -> Result<Self, BuildError> {
         let mut m = Self::new();
         for &name in names {
-            let info = accepted.iter().find(|d| d.name == name).ok_or(BuildError::NoSuchDevice { name })?;
+            let info = accepted
+                .iter()
+                .find(|d| d.name == name)
+                .ok_or(BuildError::NoSuchDevice { name })?;
             m.insert(info, epoch)?;
         }
         Ok(m)
@@ -204,14 +241,23 @@ impl<const N: usize> DeviceMap<N> {
             return Err(BuildError::BadWindow { name: info.name });
         };
         if self.len == N {
-            return Err(BuildError::TooMany { name: info.name, capacity: N });
+            return Err(BuildError::TooMany {
+                name: info.name,
+                capacity: N,
+            });
         }
         let at = self.bases[..self.len].partition_point(|&b| b < info.base);
         if at > 0 && self.ends[at - 1] > info.base {
-            return Err(BuildError::Overlap { a: info.name, b: self.name_at(at - 1) });
+            return Err(BuildError::Overlap {
+                a: info.name,
+                b: self.name_at(at - 1),
+            });
         }
         if at < self.len && self.bases[at] < end {
-            return Err(BuildError::Overlap { a: info.name, b: self.name_at(at) });
+            return Err(BuildError::Overlap {
+                a: info.name,
+                b: self.name_at(at),
+            });
         }
         let mut i = self.len;
         while i > at {
@@ -249,12 +295,18 @@ impl<const N: usize> DeviceMap<N> {
         let bases = &self.bases[..self.len];
         // No window starts at or below `addr`: the index wraps and fails `< len`.
         let i = bases.partition_point(|&b| b <= addr).wrapping_sub(1);
-        if i < self.len && addr < self.ends[i] { Some((i, addr - self.bases[i])) } else { None }
+        if i < self.len && addr < self.ends[i] {
+            Some((i, addr - self.bases[i]))
+        } else {
+            None
+        }
     }
 
     /// The same answer by a linear scan (kept for the benchmark and tests only).
     pub fn lookup_linear(&self, addr: u64) -> Option<(usize, u64)> {
-        (0..self.len).find(|&i| addr >= self.bases[i] && addr < self.ends[i]).map(|i| (i, addr - self.bases[i]))
+        (0..self.len)
+            .find(|&i| addr >= self.bases[i] && addr < self.ends[i])
+            .map(|i| (i, addr - self.bases[i]))
     }
 
     pub fn slot(&self, i: usize) -> Option<&Slot> {
@@ -295,7 +347,10 @@ mod tests {
                 assert_eq!(off, addr - d.base);
                 assert_eq!(m.lookup_linear(addr), Some((i, off)));
             }
-            assert_ne!(m.lookup(d.base + d.size).map(|(i, _)| m.slot(i).unwrap().info.name), Some(d.name));
+            assert_ne!(
+                m.lookup(d.base + d.size).map(|(i, _)| m.slot(i).unwrap().info.name),
+                Some(d.name)
+            );
         }
         // Between and outside windows: nothing.
         for addr in [0, 0x0800_0000 - 1, 0x4000_0000, u64::MAX] {
@@ -313,13 +368,41 @@ mod tests {
                 | (DeviceKind::Pl031, Device::Pl031(_))
                 | (DeviceKind::GicV3Distributor, Device::GicDistributor(_))
                 | (DeviceKind::GicV3Redistributor, Device::GicRedistributor(_)) => true,
-                (DeviceKind::Pl011 | DeviceKind::Pl031 | DeviceKind::GicV3Distributor | DeviceKind::GicV3Redistributor | DeviceKind::VirtioMmio, _) => false,
+                (
+                    DeviceKind::Pl011
+                    | DeviceKind::Pl031
+                    | DeviceKind::GicV3Distributor
+                    | DeviceKind::GicV3Redistributor
+                    | DeviceKind::VirtioMmio,
+                    _,
+                ) => false,
             };
             assert!(ok, "{}", d.name);
         }
-        let v = DeviceInfo { name: "net0", kind: DeviceKind::VirtioMmio, base: 0x0a00_0000, size: 0x200, irq: Some(48) };
-        assert_eq!(Device::from_info(&v, 0), Err(BuildError::NotEmulated { name: "net0", kind: DeviceKind::VirtioMmio }));
-        assert!(std::format!("{}", BuildError::NotEmulated { name: "net0", kind: DeviceKind::VirtioMmio }).contains("net0"));
+        let v = DeviceInfo {
+            name: "net0",
+            kind: DeviceKind::VirtioMmio,
+            base: 0x0a00_0000,
+            size: 0x200,
+            irq: Some(48),
+        };
+        assert_eq!(
+            Device::from_info(&v, 0),
+            Err(BuildError::NotEmulated {
+                name: "net0",
+                kind: DeviceKind::VirtioMmio
+            })
+        );
+        assert!(
+            std::format!(
+                "{}",
+                BuildError::NotEmulated {
+                    name: "net0",
+                    kind: DeviceKind::VirtioMmio
+                }
+            )
+            .contains("net0")
+        );
     }
 
     #[test]
@@ -332,12 +415,40 @@ mod tests {
             BuildError::NoSuchDevice { name: "nope" }
         );
         let over = leak(vec![
-            DeviceInfo { name: "a", kind: DeviceKind::Pl011, base: 0x1000, size: 0x2000, irq: None },
-            DeviceInfo { name: "b", kind: DeviceKind::Pl011, base: 0x2000, size: 0x1000, irq: None },
+            DeviceInfo {
+                name: "a",
+                kind: DeviceKind::Pl011,
+                base: 0x1000,
+                size: 0x2000,
+                irq: None,
+            },
+            DeviceInfo {
+                name: "b",
+                kind: DeviceKind::Pl011,
+                base: 0x2000,
+                size: 0x1000,
+                irq: None,
+            },
         ]);
-        assert_eq!(DeviceMap::<4>::build(over.iter(), 0).unwrap_err(), BuildError::Overlap { a: "b", b: "a" });
-        let many = leak((0..5).map(|i| DeviceInfo { name: "u", kind: DeviceKind::Pl011, base: i * 0x1000, size: 0x1000, irq: None }).collect());
-        assert_eq!(DeviceMap::<4>::build(many.iter(), 0).unwrap_err(), BuildError::TooMany { name: "u", capacity: 4 });
+        assert_eq!(
+            DeviceMap::<4>::build(over.iter(), 0).unwrap_err(),
+            BuildError::Overlap { a: "b", b: "a" }
+        );
+        let many = leak(
+            (0..5)
+                .map(|i| DeviceInfo {
+                    name: "u",
+                    kind: DeviceKind::Pl011,
+                    base: i * 0x1000,
+                    size: 0x1000,
+                    irq: None,
+                })
+                .collect(),
+        );
+        assert_eq!(
+            DeviceMap::<4>::build(many.iter(), 0).unwrap_err(),
+            BuildError::TooMany { name: "u", capacity: 4 }
+        );
     }
 
     #[test]
@@ -346,7 +457,13 @@ mod tests {
         let infos = leak(
             (0..64u64)
                 .map(|i| (i * 37) % 64)
-                .map(|i| DeviceInfo { name: "d", kind: DeviceKind::Pl011, base: 0x1000_0000 + i * 0x3000, size: 0x1000 + (i % 2) * 0x1000, irq: None })
+                .map(|i| DeviceInfo {
+                    name: "d",
+                    kind: DeviceKind::Pl011,
+                    base: 0x1000_0000 + i * 0x3000,
+                    size: 0x1000 + (i % 2) * 0x1000,
+                    irq: None,
+                })
                 .collect(),
         );
         let m: DeviceMap<64> = DeviceMap::build(infos.iter(), 0).unwrap();
@@ -362,9 +479,15 @@ mod tests {
         let uart = ACCEPTED.devices().iter().find(|d| d.kind == DeviceKind::Pl011).unwrap();
         let (i, off) = m.lookup(uart.base).unwrap();
         let slot = m.slot_mut(i).unwrap();
-        assert_eq!(slot.dev.access(off, Width::B1, Access::Write(b'x' as u64), &env), Ok(Outcome::Tx(b'x')));
+        assert_eq!(
+            slot.dev.access(off, Width::B1, Access::Write(b'x' as u64), &env),
+            Ok(Outcome::Tx(b'x'))
+        );
         let rtc = ACCEPTED.devices().iter().find(|d| d.kind == DeviceKind::Pl031).unwrap();
         let (i, off) = m.lookup(rtc.base).unwrap();
-        assert_eq!(m.slot_mut(i).unwrap().dev.access(off, Width::B4, Access::Read, &env), Ok(Outcome::Read(1002)));
+        assert_eq!(
+            m.slot_mut(i).unwrap().dev.access(off, Width::B4, Access::Read, &env),
+            Ok(Outcome::Read(1002))
+        );
     }
 }

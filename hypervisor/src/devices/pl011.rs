@@ -51,7 +51,17 @@ impl Default for Pl011 {
 impl Pl011 {
     pub const fn new() -> Self {
         // Reset values from the PL011 TRM: CR = TXE | RXE, IFLS = 1/2 full.
-        Self { ibrd: 0, fbrd: 0, lcr_h: 0, cr: 0x300, ifls: 0x12, imsc: 0, ris: INT_TX, dmacr: 0, tx_count: 0 }
+        Self {
+            ibrd: 0,
+            fbrd: 0,
+            lcr_h: 0,
+            cr: 0x300,
+            ifls: 0x12,
+            imsc: 0,
+            ris: INT_TX,
+            dmacr: 0,
+            tx_count: 0,
+        }
     }
 
     /// A guest access at `offset` in the window. Registers are 32-bit-aligned,
@@ -60,7 +70,13 @@ impl Pl011 {
     pub fn access(&mut self, offset: u64, width: Width, access: Access) -> Result<Outcome, DevError> {
         match width {
             Width::B1 | Width::B2 | Width::B4 => {}
-            Width::B8 => return Err(DevError::UnsupportedWidth { offset, width, allowed: "8, 16 or 32 bits" }),
+            Width::B8 => {
+                return Err(DevError::UnsupportedWidth {
+                    offset,
+                    width,
+                    allowed: "8, 16 or 32 bits",
+                });
+            }
         }
         if offset & 3 != 0 {
             return Err(DevError::UnknownRegister { offset });
@@ -100,7 +116,7 @@ impl Pl011 {
                 self.ris |= INT_TX;
                 return Ok(Outcome::Tx(v as u8));
             }
-            RSR_ECR => {} // clears errors; none are modelled
+            RSR_ECR => {}        // clears errors; none are modelled
             FR | RIS | MIS => {} // read-only: writes ignored, as on hardware
             ILPR => {}
             IBRD => self.ibrd = v & 0xFFFF,
@@ -125,10 +141,16 @@ mod tests {
     #[test]
     fn tx_and_flags() {
         let mut u = Pl011::new();
-        assert_eq!(u.access(DR, Width::B1, Access::Write(b'A' as u64)), Ok(Outcome::Tx(b'A')));
+        assert_eq!(
+            u.access(DR, Width::B1, Access::Write(b'A' as u64)),
+            Ok(Outcome::Tx(b'A'))
+        );
         assert_eq!(u.access(DR, Width::B4, Access::Write(0x1_42)), Ok(Outcome::Tx(b'B')));
         assert_eq!(u.tx_count, 2);
-        assert_eq!(u.access(FR, Width::B4, Access::Read), Ok(Outcome::Read((FR_TXFE | FR_RXFE) as u64)));
+        assert_eq!(
+            u.access(FR, Width::B4, Access::Read),
+            Ok(Outcome::Read((FR_TXFE | FR_RXFE) as u64))
+        );
         assert_eq!(u.access(FR, Width::B2, Access::Read), Ok(Outcome::Read(0x90)));
         // FR is read-only.
         assert_eq!(u.access(FR, Width::B4, Access::Write(0)), Ok(Outcome::Written));
@@ -166,11 +188,24 @@ mod tests {
         let mut u = Pl011::new();
         assert_eq!(
             u.access(DR, Width::B8, Access::Write(0x41)),
-            Err(DevError::UnsupportedWidth { offset: 0, width: Width::B8, allowed: "8, 16 or 32 bits" })
+            Err(DevError::UnsupportedWidth {
+                offset: 0,
+                width: Width::B8,
+                allowed: "8, 16 or 32 bits"
+            })
         );
         assert_eq!(u.tx_count, 0);
-        assert_eq!(u.access(0xF00, Width::B4, Access::Read), Err(DevError::UnknownRegister { offset: 0xF00 }));
-        assert_eq!(u.access(0x001, Width::B1, Access::Read), Err(DevError::UnknownRegister { offset: 1 }));
-        assert_eq!(u.access(0x100, Width::B4, Access::Write(1)), Err(DevError::UnknownRegister { offset: 0x100 }));
+        assert_eq!(
+            u.access(0xF00, Width::B4, Access::Read),
+            Err(DevError::UnknownRegister { offset: 0xF00 })
+        );
+        assert_eq!(
+            u.access(0x001, Width::B1, Access::Read),
+            Err(DevError::UnknownRegister { offset: 1 })
+        );
+        assert_eq!(
+            u.access(0x100, Width::B4, Access::Write(1)),
+            Err(DevError::UnknownRegister { offset: 0x100 })
+        );
     }
 }

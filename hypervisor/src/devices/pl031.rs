@@ -28,7 +28,14 @@ pub struct Pl031 {
 
 impl Pl031 {
     pub const fn new(epoch: u64) -> Self {
-        Self { epoch, delta: 0, lr: 0, mr: 0, imsc: 0, ris: 0 }
+        Self {
+            epoch,
+            delta: 0,
+            lr: 0,
+            mr: 0,
+            imsc: 0,
+            ris: 0,
+        }
     }
 
     /// Counter-derived seconds (no guest adjustment).
@@ -50,7 +57,11 @@ impl Pl031 {
         match width {
             Width::B4 => {}
             Width::B1 | Width::B2 | Width::B8 => {
-                return Err(DevError::UnsupportedWidth { offset, width, allowed: "32 bits" });
+                return Err(DevError::UnsupportedWidth {
+                    offset,
+                    width,
+                    allowed: "32 bits",
+                });
             }
         }
         if self.mr == self.now(env) {
@@ -104,9 +115,15 @@ mod tests {
     #[test]
     fn time_from_counter_and_frequency() {
         let mut r = Pl031::new(1_700_000_000);
-        let env = Env { counter: 62_500_000 * 5 + 3, freq: 62_500_000 };
+        let env = Env {
+            counter: 62_500_000 * 5 + 3,
+            freq: 62_500_000,
+        };
         assert_eq!(read(&mut r, DR, &env), 1_700_000_005);
-        let later = Env { counter: 62_500_000 * 65, freq: 62_500_000 };
+        let later = Env {
+            counter: 62_500_000 * 65,
+            freq: 62_500_000,
+        };
         assert_eq!(read(&mut r, DR, &later), 1_700_000_065);
         assert_eq!(read(&mut r, CR, &env), 1);
         // No frequency: the counter part is zero, not a division fault.
@@ -135,7 +152,8 @@ mod tests {
         assert_eq!(read(&mut r, RIS, &env), 0);
         let at = Env { counter: 12, freq: 1 };
         assert_eq!(read(&mut r, MIS, &at), 1);
-        r.access(ICR, Width::B4, Access::Write(1), &Env { counter: 13, freq: 1 }).unwrap();
+        r.access(ICR, Width::B4, Access::Write(1), &Env { counter: 13, freq: 1 })
+            .unwrap();
         assert_eq!(read(&mut r, RIS, &Env { counter: 13, freq: 1 }), 0);
     }
 
@@ -147,12 +165,23 @@ mod tests {
         assert_eq!(read(&mut r, 0xFFC, &env), 0xB1);
         assert_eq!(
             r.access(DR, Width::B8, Access::Read, &env),
-            Err(DevError::UnsupportedWidth { offset: 0, width: Width::B8, allowed: "32 bits" })
+            Err(DevError::UnsupportedWidth {
+                offset: 0,
+                width: Width::B8,
+                allowed: "32 bits"
+            })
         );
         assert_eq!(
             r.access(DR, Width::B1, Access::Read, &env),
-            Err(DevError::UnsupportedWidth { offset: 0, width: Width::B1, allowed: "32 bits" })
+            Err(DevError::UnsupportedWidth {
+                offset: 0,
+                width: Width::B1,
+                allowed: "32 bits"
+            })
         );
-        assert_eq!(r.access(0x20, Width::B4, Access::Read, &env), Err(DevError::UnknownRegister { offset: 0x20 }));
+        assert_eq!(
+            r.access(0x20, Width::B4, Access::Read, &env),
+            Err(DevError::UnknownRegister { offset: 0x20 })
+        );
     }
 }

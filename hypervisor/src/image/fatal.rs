@@ -25,14 +25,31 @@ pub const EXIT_CHECKS: u32 = 6;
 #[derive(Debug)]
 pub enum InitError {
     Layout(LayoutError),
-    Stage2 { name: &'static str, err: MapError },
-    Devices { name: &'static str, err: BuildError },
-    PayloadTooBig { name: &'static str, len: u64, max: u64 },
+    Stage2 {
+        name: &'static str,
+        err: MapError,
+    },
+    Devices {
+        name: &'static str,
+        err: BuildError,
+    },
+    PayloadTooBig {
+        name: &'static str,
+        len: u64,
+        max: u64,
+    },
     Gic(&'static str),
-    CpuOn { cpu: u64, code: i64 },
+    CpuOn {
+        cpu: u64,
+        code: i64,
+    },
     Scenario(&'static str),
     /// A constant shared between link.ld and Rust disagrees.
-    Link { what: &'static str, linked: u64, expected: u64 },
+    Link {
+        what: &'static str,
+        linked: u64,
+        expected: u64,
+    },
 }
 
 impl fmt::Display for InitError {
@@ -42,15 +59,24 @@ impl fmt::Display for InitError {
             InitError::Stage2 { name, err } => write!(f, "{name}: stage-2: {err}"),
             InitError::Devices { name, err } => write!(f, "{name}: {err}"),
             InitError::PayloadTooBig { name, len, max } => {
-                write!(f, "{name}: rule `payload fits the code pages`: {len:#x} bytes > {max:#x}")
+                write!(
+                    f,
+                    "{name}: rule `payload fits the code pages`: {len:#x} bytes > {max:#x}"
+                )
             }
             InitError::Gic(s) => write!(f, "{s}"),
             InitError::CpuOn { cpu, code } => write!(f, "cpu{cpu}: rule `PSCI CPU_ON succeeds`: returned {code}"),
             InitError::Link { what, linked, expected } => {
-                write!(f, "{what}: rule `link.ld and the Rust constants agree`: linked {linked:#x}, expected {expected:#x}")
+                write!(
+                    f,
+                    "{what}: rule `link.ld and the Rust constants agree`: linked {linked:#x}, expected {expected:#x}"
+                )
             }
             InitError::Scenario(s) => {
-                write!(f, "HV_SCENARIO={s}: rule `the scenario is one of normal, corrupt-state`: unknown scenario")
+                write!(
+                    f,
+                    "HV_SCENARIO={s}: rule `the scenario is one of normal, corrupt-state`: unknown scenario"
+                )
             }
         }
     }
@@ -107,7 +133,10 @@ pub fn halt(why: fmt::Arguments<'_>, rt: Option<&Runtime>, code: u32) -> ! {
         arch::semihosting_exit(code);
     }
     emergency(format_args!("\n!!! HYPERVISOR HALTED: {why}\n"));
-    emergency(format_args!("--- register dump: cpu{} at EL2 ---\n", MPIDR_EL1.get() & 0xFF));
+    emergency(format_args!(
+        "--- register dump: cpu{} at EL2 ---\n",
+        MPIDR_EL1.get() & 0xFF
+    ));
     gprs(&regs[..31], Some(regs[31]));
     sysreg_dump();
     emergency(format_args!("--- SP lifecycle state bytes ---\n"));
@@ -120,16 +149,25 @@ pub fn halt(why: fmt::Arguments<'_>, rt: Option<&Runtime>, code: u32) -> ! {
             p.state.as_ptr() as usize,
             raw,
             lc.name(raw),
-            if (raw as usize) < lc.states.len() { "" } else { "  <-- not a state of the accepted table" }
+            if (raw as usize) < lc.states.len() {
+                ""
+            } else {
+                "  <-- not a state of the accepted table"
+            }
         ));
     }
     if let Some((rt, cur)) = rt.and_then(|rt| rt.current.map(|c| (rt, c))) {
         let v = &rt.vcpus[cur];
-        emergency(format_args!("--- guest context of {} (last exit) ---\n", PARTITIONS[cur].name));
+        emergency(format_args!(
+            "--- guest context of {} (last exit) ---\n",
+            PARTITIONS[cur].name
+        ));
         gprs(&v.regs.x, Some(v.regs.sp_el1));
         emergency(format_args!("  pc  {:#018x}  spsr {:#x}\n", v.regs.elr, v.regs.spsr));
     }
-    emergency(format_args!("--- exiting QEMU via semihosting SYS_EXIT with code {code} ---\n"));
+    emergency(format_args!(
+        "--- exiting QEMU via semihosting SYS_EXIT with code {code} ---\n"
+    ));
     arch::semihosting_exit(code)
 }
 
@@ -153,7 +191,9 @@ extern "C" fn el2_exception(kind: u64, frame: &TrapFrame) -> ! {
     gprs(&frame.x, None);
     emergency(format_args!("  SPSR {:#x}\n", frame.spsr));
     sysreg_dump();
-    emergency(format_args!("--- exiting QEMU via semihosting SYS_EXIT with code {EXIT_EL2_EXCEPTION} ---\n"));
+    emergency(format_args!(
+        "--- exiting QEMU via semihosting SYS_EXIT with code {EXIT_EL2_EXCEPTION} ---\n"
+    ));
     arch::semihosting_exit(EXIT_EL2_EXCEPTION)
 }
 

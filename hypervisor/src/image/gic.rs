@@ -17,7 +17,11 @@ const GICR_ISENABLER0: usize = GICR_SGI + 0x0100;
 const GICR_IPRIORITYR: usize = GICR_SGI + 0x0400;
 
 fn base_of(kind: DeviceKind) -> Option<usize> {
-    ACCEPTED.devices().iter().find(|d| d.kind == kind).map(|d| d.base as usize)
+    ACCEPTED
+        .devices()
+        .iter()
+        .find(|d| d.kind == kind)
+        .map(|d| d.base as usize)
 }
 
 fn rd(addr: usize) -> u32 {

@@ -14,8 +14,8 @@ use core::sync::atomic::Ordering;
 use aarch64_cpu::registers::*;
 
 use hypervisor::layout;
-use programs::board::*;
 use programs::StateId;
+use programs::board::*;
 
 use crate::kprintln;
 use fatal::InitError;
@@ -71,8 +71,15 @@ fn banner() {
     kprintln!(" built {BUILD_TIME}  |  scenario: {SCENARIO}");
     kprintln!("--------------------------------------------------------------------------------");
     kprintln!(" accepted configuration for board {}", b.name);
-    kprintln!("   RAM {:#x}+{:#x}, devices in {:#x}+{:#x}, hypervisor image {:#x}+{:#x} (never mapped to guests)",
-        b.ram_base, b.ram_size, b.device_base, b.device_size, b.image_base, b.image_size);
+    kprintln!(
+        "   RAM {:#x}+{:#x}, devices in {:#x}+{:#x}, hypervisor image {:#x}+{:#x} (never mapped to guests)",
+        b.ram_base,
+        b.ram_size,
+        b.device_base,
+        b.device_size,
+        b.image_base,
+        b.image_size
+    );
     kprint_states(lc);
     kprintln!("   lifecycle: {} legal transitions:", legal);
     let n = lc.states.len() as u8;
@@ -86,8 +93,21 @@ fn banner() {
     kprintln!("   devices: {}", a.devices().len());
     for d in a.devices() {
         match d.irq {
-            Some(irq) => kprintln!("     {:<6} {:<18} base {:#010x} size {:#09x} irq {}", d.name, d.kind.name(), d.base, d.size, irq),
-            None => kprintln!("     {:<6} {:<18} base {:#010x} size {:#09x} irq -", d.name, d.kind.name(), d.base, d.size),
+            Some(irq) => kprintln!(
+                "     {:<6} {:<18} base {:#010x} size {:#09x} irq {}",
+                d.name,
+                d.kind.name(),
+                d.base,
+                d.size,
+                irq
+            ),
+            None => kprintln!(
+                "     {:<6} {:<18} base {:#010x} size {:#09x} irq -",
+                d.name,
+                d.kind.name(),
+                d.base,
+                d.size
+            ),
         }
     }
     kprintln!("================================================================================");
@@ -126,7 +146,11 @@ fn start_secondaries() -> Result<(), InitError> {
 #[unsafe(no_mangle)]
 extern "C" fn secondary_main(cpu: u64) -> ! {
     boot::enable_mmu();
-    kprintln!("[smp] cpu{cpu} online at EL{} (MPIDR {:#x}), waiting for the race", CurrentEL.get() >> 2, MPIDR_EL1.get());
+    kprintln!(
+        "[smp] cpu{cpu} online at EL{} (MPIDR {:#x}), waiting for the race",
+        CurrentEL.get() >> 2,
+        MPIDR_EL1.get()
+    );
     race::ONLINE.fetch_add(1, Ordering::AcqRel);
     while !race::GO.load(Ordering::Acquire) {
         core::hint::spin_loop();
@@ -178,14 +202,28 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     let stacks = &raw const __stacks_end as u64 - &raw const __stacks_start as u64;
     let expected = (boot::STACK_SIZE * boot::MAX_CPUS) as u64;
     if stacks != expected {
-        init_or_halt::<()>(Err(InitError::Link { what: "per-CPU stacks (STACK_SIZE * MAX_CPUS)", linked: stacks, expected }));
+        init_or_halt::<()>(Err(InitError::Link {
+            what: "per-CPU stacks (STACK_SIZE * MAX_CPUS)",
+            linked: stacks,
+            expected,
+        }));
     }
-    kprintln!("[boot] cpu0 at EL{}, image {:#x}..{:#x}, CNTFRQ {} Hz, RTC epoch {} (build time)", CurrentEL.get() >> 2, start, end, CNTFRQ_EL0.get(), EPOCH);
+    kprintln!(
+        "[boot] cpu0 at EL{}, image {:#x}..{:#x}, CNTFRQ {} Hz, RTC epoch {} (build time)",
+        CurrentEL.get() >> 2,
+        start,
+        end,
+        CNTFRQ_EL0.get(),
+        EPOCH
+    );
     if SCENARIO != "normal" && SCENARIO != "corrupt-state" {
         init_or_halt::<()>(Err(InitError::Scenario(SCENARIO)));
     }
     init_or_halt(gic::init_cpu0().map_err(InitError::Gic));
-    kprintln!("[boot] GICv3 up, CNTHP timer (INTID {}) routed to EL2", gic::CNTHP_INTID);
+    kprintln!(
+        "[boot] GICv3 up, CNTHP timer (INTID {}) routed to EL2",
+        gic::CNTHP_INTID
+    );
 
     let mut rt = init_or_halt(Runtime::build(EPOCH));
     Runtime::enable_virtualization();
@@ -193,14 +231,22 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     // Boot every partition: Reset -> Idle when it says it is ready.
     for (i, p) in PARTITIONS.iter().enumerate() {
         if rt.boot(i) != Ok(()) {
-            fatal::halt(format_args!("{}: rule `a partition boots`: boot failed", p.name), Some(&rt), fatal::EXIT_INIT);
+            fatal::halt(
+                format_args!("{}: rule `a partition boots`: boot failed", p.name),
+                Some(&rt),
+                fatal::EXIT_INIT,
+            );
         }
     }
     let mut checks_ok = lifecycle_self_check();
 
     if SCENARIO == "corrupt-state" {
         let p = &PARTITIONS[1];
-        kprintln!("[scenario] corrupt-state: overwriting {}'s lifecycle byte at {:#x} with 0xa5 (a stray write)", p.name, p.state.as_ptr() as usize);
+        kprintln!(
+            "[scenario] corrupt-state: overwriting {}'s lifecycle byte at {:#x} with 0xa5 (a stray write)",
+            p.name,
+            p.state.as_ptr() as usize
+        );
         // SAFETY: the pointer is the partition's own AtomicU8; a volatile byte
         // store through it is a valid (if deliberately wrong) write of a u8.
         unsafe { core::ptr::write_volatile(p.state.as_ptr(), 0xA5) };
@@ -215,7 +261,13 @@ extern "C" fn primary_main(_x0: u64) -> ! {
             _ => false,
         };
         if !good {
-            kprintln!("[check] FAILED: request {} to {}: expected {:?}, got {:?}", sched::cmd_name(cmd), PARTITIONS[sp].name, want, got);
+            kprintln!(
+                "[check] FAILED: request {} to {}: expected {:?}, got {:?}",
+                sched::cmd_name(cmd),
+                PARTITIONS[sp].name,
+                want,
+                got
+            );
             checks_ok = false;
         }
         debug_assert!(rt.chain_depth() == 0);
@@ -243,7 +295,10 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     // Secondary CPUs come up now (not earlier: spinning vCPUs would steal host
     // time from the timed scheduler demo above).
     init_or_halt(start_secondaries());
-    kprintln!("[smp] {} CPUs online (PSCI CPU_ON)", race::ONLINE.load(Ordering::Acquire));
+    kprintln!(
+        "[smp] {} CPUs online (PSCI CPU_ON)",
+        race::ONLINE.load(Ordering::Acquire)
+    );
     // The race: all CPUs, same transition, same state byte.
     kprintln!(
         "[race] {} CPUs x {} rounds: Idle -> Running on {}'s state byte by compare-and-swap",
@@ -260,11 +315,17 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     PARTITIONS[race::TARGET].set_quiet(false);
     let mut total = 0;
     for cpu in 0..boot::MAX_CPUS {
-        let (w, l) = (race::WINS[cpu].load(Ordering::Acquire), race::LOSSES[cpu].load(Ordering::Acquire));
+        let (w, l) = (
+            race::WINS[cpu].load(Ordering::Acquire),
+            race::LOSSES[cpu].load(Ordering::Acquire),
+        );
         total += w;
         kprintln!("[race] cpu{cpu}: won {w:>4}, lost {l:>4}");
     }
-    kprintln!("[race] total wins {total} of {} rounds: exactly one winner per round", race::ROUNDS);
+    kprintln!(
+        "[race] total wins {total} of {} rounds: exactly one winner per round",
+        race::ROUNDS
+    );
     if total != race::ROUNDS {
         checks_ok = false;
     }
@@ -275,7 +336,11 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     for from in 0..n {
         for to in 0..n {
             if lc.allows(from, to) && PARTITIONS.iter().all(|p| p.count(from, to) == 0) {
-                kprintln!("[check] FAILED: transition {} -> {} never happened", lc.name(from), lc.name(to));
+                kprintln!(
+                    "[check] FAILED: transition {} -> {} never happened",
+                    lc.name(from),
+                    lc.name(to)
+                );
                 checks_ok = false;
             }
         }
@@ -290,7 +355,11 @@ extern "C" fn primary_main(_x0: u64) -> ! {
         checks_ok = false;
     }
     if !checks_ok {
-        fatal::halt(format_args!("end of run: rule `every check passes`: some checks failed (see [check] lines)"), Some(&rt), fatal::EXIT_CHECKS);
+        fatal::halt(
+            format_args!("end of run: rule `every check passes`: some checks failed (see [check] lines)"),
+            Some(&rt),
+            fatal::EXIT_CHECKS,
+        );
     }
     kprintln!("[done] all checks passed; PSCI SYSTEM_OFF");
     arch::system_off()

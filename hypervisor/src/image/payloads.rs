@@ -56,13 +56,15 @@ pub mod abi {
 macro_rules! guest_lib {
     ($p:literal) => {
         concat!(
-            $p, "_puts:\n",
+            $p,
+            "_puts:\n",
             "1:  ldrb    w11, [x0], #1\n",
             "    cbz     w11, 2f\n",
             "    strb    w11, [x22]\n",
             "    b       1b\n",
             "2:  ret\n",
-            $p, "_puthex:\n",
+            $p,
+            "_puthex:\n",
             "    mov     w11, #48\n",
             "    strb    w11, [x22]\n",
             "    mov     w11, #120\n",
@@ -78,11 +80,13 @@ macro_rules! guest_lib {
             "    subs    x12, x12, #4\n",
             "    b.ge    1b\n",
             "    ret\n",
-            $p, "_putnl:\n",
+            $p,
+            "_putnl:\n",
             "    mov     w11, #10\n",
             "    strb    w11, [x22]\n",
             "    ret\n",
-            $p, "_spin_ms:\n",
+            $p,
+            "_spin_ms:\n",
             "    mrs     x10, cntfrq_el0\n",
             "    mov     x11, #1000\n",
             "    udiv    x10, x10, x11\n",
@@ -440,8 +444,20 @@ unsafe extern "C" {
 /// The payloads, indexed by partition id.
 pub fn payloads() -> [Payload; 3] {
     [
-        Payload { name: "sp0", start: &raw const sp0_payload_start, end: &raw const sp0_payload_end },
-        Payload { name: "sp1", start: &raw const sp1_payload_start, end: &raw const sp1_payload_end },
-        Payload { name: "sp2", start: &raw const sp2_payload_start, end: &raw const sp2_payload_end },
+        Payload {
+            name: "sp0",
+            start: &raw const sp0_payload_start,
+            end: &raw const sp0_payload_end,
+        },
+        Payload {
+            name: "sp1",
+            start: &raw const sp1_payload_start,
+            end: &raw const sp1_payload_end,
+        },
+        Payload {
+            name: "sp2",
+            start: &raw const sp2_payload_start,
+            end: &raw const sp2_payload_end,
+        },
     ]
 }

@@ -41,7 +41,11 @@ pub fn run(cpu: usize) {
             Err(e) => fatal::halt(
                 format_args!("race round {round}, cpu{cpu}: {}", e.report(lc, p.name)),
                 None,
-                if e.is_fatal() { fatal::EXIT_CORRUPT_STATE } else { fatal::EXIT_RACE },
+                if e.is_fatal() {
+                    fatal::EXIT_CORRUPT_STATE
+                } else {
+                    fatal::EXIT_RACE
+                },
             ),
         }
         if BARRIER.wait(&mut sense) {
@@ -58,7 +62,11 @@ pub fn run(cpu: usize) {
                 );
             }
             if let Err(e) = p.go::<Running, Idle>() {
-                fatal::halt(format_args!("race round {round}: {}", e.report(lc, p.name)), None, fatal::EXIT_RACE);
+                fatal::halt(
+                    format_args!("race round {round}: {}", e.report(lc, p.name)),
+                    None,
+                    fatal::EXIT_RACE,
+                );
             }
         }
     }

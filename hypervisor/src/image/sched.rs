@@ -26,10 +26,18 @@ use crate::kprintln;
 pub const NUM_SP: usize = 3;
 
 /// The partitions (lifecycle state + handler context), shared by all CPUs.
-pub static PARTITIONS: [Partition; NUM_SP] = [Partition::new(0, "sp0"), Partition::new(1, "sp1"), Partition::new(2, "sp2")];
+pub static PARTITIONS: [Partition; NUM_SP] = [
+    Partition::new(0, "sp0"),
+    Partition::new(1, "sp1"),
+    Partition::new(2, "sp2"),
+];
 
 /// Devices of the accepted map each partition sees, by name.
-const DEVICES: [&[&str]; NUM_SP] = [&["uart0", "rtc0", "gicd", "gicr"], &["uart0", "rtc0"], &["uart0", "rtc0", "gicd"]];
+const DEVICES: [&[&str]; NUM_SP] = [
+    &["uart0", "rtc0", "gicd", "gicr"],
+    &["uart0", "rtc0"],
+    &["uart0", "rtc0", "gicd"],
+];
 
 /// Stage-2 tables per partition: root (L1), one L2, one L3 for the code pages.
 const TABLES_PER_SP: usize = 4;
@@ -151,7 +159,11 @@ impl Runtime {
             debug_assert_eq!(payload.name, p.name);
             let len = payload.end as u64 - payload.start as u64;
             if len > l.code_size {
-                return Err(fatal::InitError::PayloadTooBig { name: p.name, len, max: l.code_size });
+                return Err(fatal::InitError::PayloadTooBig {
+                    name: p.name,
+                    len,
+                    max: l.code_size,
+                });
             }
             // SAFETY: the partition's RAM `l.ram_base..+ram_size` lies in board
             // RAM outside the image (layout::plan), is identity-mapped Normal
@@ -167,10 +179,16 @@ impl Runtime {
             let pool = unsafe { &mut (*POOLS.0.get())[i] };
             let mut s2 = Stage2::new(pool, &reserved).map_err(|e| fatal::InitError::Stage2 { name: p.name, err: e })?;
             let map = |s2: &mut Stage2<'_>, ipa, size, perm| {
-                s2.map(ipa, ipa, size, perm, MemType::Normal).map_err(|e| fatal::InitError::Stage2 { name: p.name, err: e })
+                s2.map(ipa, ipa, size, perm, MemType::Normal)
+                    .map_err(|e| fatal::InitError::Stage2 { name: p.name, err: e })
             };
             map(&mut s2, l.ram_base, l.code_size, Perm::ReadExec)?;
-            map(&mut s2, l.ram_base + l.code_size, l.ram_size - l.code_size, Perm::ReadWrite)?;
+            map(
+                &mut s2,
+                l.ram_base + l.code_size,
+                l.ram_size - l.code_size,
+                Perm::ReadWrite,
+            )?;
             let vttbr = s2.vttbr(i as u8 + 1);
             let tables = s2.tables_used();
             let devices = DeviceMap::<4>::build_named(ACCEPTED.devices(), DEVICES[i], epoch)
@@ -187,9 +205,25 @@ impl Runtime {
             }
             kprintln!(
                 "[load] {}: RAM {:#x}..{:#x} (code {:#x} bytes, read+exec; rest read+write), stage-2 root {:#x} VMID {} ({} tables), devices: {}",
-                p.name, l.ram_base, l.stack_top(), len, vttbr & 0xFFFF_FFFF_FFFF, i + 1, tables, names_of(&devices)
+                p.name,
+                l.ram_base,
+                l.stack_top(),
+                len,
+                vttbr & 0xFFFF_FFFF_FFFF,
+                i + 1,
+                tables,
+                names_of(&devices)
             );
-            let mut v = Vcpu { regs: GuestRegs::default(), layout: l, vttbr, devices, line: LineBuf::new(), boot_regs, faults: 0, mmio_exits: 0 };
+            let mut v = Vcpu {
+                regs: GuestRegs::default(),
+                layout: l,
+                vttbr,
+                devices,
+                line: LineBuf::new(),
+                boot_regs,
+                faults: 0,
+                mmio_exits: 0,
+            };
             v.reset(false);
             Ok(v)
         };
@@ -230,12 +264,17 @@ impl Runtime {
     fn lc<F: StateId, T: StateId>(&mut self, i: usize) -> Result<(), TransitionError> {
         match self.p(i).go::<F, T>() {
             Ok(()) => Ok(()),
-            Err(e) if e.is_fatal() => {
-                fatal::halt(format_args!("{}", e.report(ACCEPTED.lifecycle(), self.p(i).name)), Some(self), fatal::EXIT_CORRUPT_STATE)
-            }
+            Err(e) if e.is_fatal() => fatal::halt(
+                format_args!("{}", e.report(ACCEPTED.lifecycle(), self.p(i).name)),
+                Some(self),
+                fatal::EXIT_CORRUPT_STATE,
+            ),
             Err(e) => {
                 self.stats.refused += 1;
-                kprintln!("[lifecycle] refused: {}", e.report(ACCEPTED.lifecycle(), self.p(i).name));
+                kprintln!(
+                    "[lifecycle] refused: {}",
+                    e.report(ACCEPTED.lifecycle(), self.p(i).name)
+                );
                 Err(e)
             }
         }
@@ -245,7 +284,11 @@ impl Runtime {
     fn audit(&mut self) {
         for i in 0..NUM_SP {
             if let Err(e) = self.p(i).current() {
-                fatal::halt(format_args!("{}", e.report(ACCEPTED.lifecycle(), self.p(i).name)), Some(self), fatal::EXIT_CORRUPT_STATE)
+                fatal::halt(
+                    format_args!("{}", e.report(ACCEPTED.lifecycle(), self.p(i).name)),
+                    Some(self),
+                    fatal::EXIT_CORRUPT_STATE,
+                )
             }
         }
     }
@@ -285,7 +328,12 @@ impl Runtime {
     /// A direct request from the hypervisor's scheduler: Idle -> Running, run
     /// (with whatever calls and preemptions follow) until answered.
     pub fn request(&mut self, i: usize, cmd: u64, arg: u64) -> Result<u64, ReqError> {
-        kprintln!("[sched] direct request to {}: {} (arg {})", self.p(i).name, cmd_name(cmd), arg);
+        kprintln!(
+            "[sched] direct request to {}: {} (arg {})",
+            self.p(i).name,
+            cmd_name(cmd),
+            arg
+        );
         if self.lc::<Idle, Running>(i).is_err() {
             return Err(ReqError::Refused);
         }
@@ -316,11 +364,18 @@ impl Runtime {
                     self.sync_exit(cur, Exit::decode(esr, far, hpfar))
                 }
                 ExitKind::Irq => self.irq(cur),
-                ExitKind::Fiq => self.stop(cur, format_args!("FIQ taken from the partition: rule `partitions raise no FIQs`")),
-                ExitKind::SError => self.stop(cur, format_args!("SError from the partition: rule `no asynchronous external aborts`")),
-                ExitKind::Aarch32 { code } => {
-                    self.stop(cur, format_args!("exception #{code} from AArch32: rule `partitions run AArch64 only`"))
-                }
+                ExitKind::Fiq => self.stop(
+                    cur,
+                    format_args!("FIQ taken from the partition: rule `partitions raise no FIQs`"),
+                ),
+                ExitKind::SError => self.stop(
+                    cur,
+                    format_args!("SError from the partition: rule `no asynchronous external aborts`"),
+                ),
+                ExitKind::Aarch32 { code } => self.stop(
+                    cur,
+                    format_args!("exception #{code} from AArch32: rule `partitions run AArch64 only`"),
+                ),
             };
             match step {
                 Step::Resume(next) => cur = next,
@@ -376,7 +431,10 @@ impl Runtime {
         let (a1, a2) = (self.vcpus[cur].regs.x[1], self.vcpus[cur].regs.x[2]);
         if imm != 0 {
             self.vcpus[cur].regs.x[0] = abi::UNKNOWN;
-            kprintln!("[hvc] {}: hvc #{imm}: rule `the hypervisor call is hvc #0`: answered UNKNOWN", self.p(cur).name);
+            kprintln!(
+                "[hvc] {}: hvc #{imm}: rule `the hypervisor call is hvc #0`: answered UNKNOWN",
+                self.p(cur).name
+            );
             return Step::Resume(cur);
         }
         match f {
@@ -384,9 +442,17 @@ impl Runtime {
                 self.flush_line(cur);
                 let state = match self.p(cur).current() {
                     Ok(s) => s,
-                    Err(e) => fatal::halt(format_args!("{}", e.report(ACCEPTED.lifecycle(), self.p(cur).name)), Some(self), fatal::EXIT_CORRUPT_STATE),
+                    Err(e) => fatal::halt(
+                        format_args!("{}", e.report(ACCEPTED.lifecycle(), self.p(cur).name)),
+                        Some(self),
+                        fatal::EXIT_CORRUPT_STATE,
+                    ),
                 };
-                let ok = if state == Reset::ID { self.lc::<Reset, Idle>(cur) } else { self.lc::<Running, Idle>(cur) };
+                let ok = if state == Reset::ID {
+                    self.lc::<Reset, Idle>(cur)
+                } else {
+                    self.lc::<Running, Idle>(cur)
+                };
                 if ok.is_err() {
                     // DONE from a state that cannot become Idle: refuse, keep running it.
                     self.vcpus[cur].regs.x[0] = abi::DENIED;
@@ -409,10 +475,18 @@ impl Runtime {
                     self.vcpus[cur].regs.x[0] = abi::DENIED;
                     return Step::Resume(cur);
                 }
-                let started = if f == abi::CALL { self.lc::<Idle, Running>(target) } else { self.lc::<Preempted, Running>(target) };
+                let started = if f == abi::CALL {
+                    self.lc::<Idle, Running>(target)
+                } else {
+                    self.lc::<Preempted, Running>(target)
+                };
                 match started {
                     Ok(()) => {
-                        kprintln!("[sched] {} -> {}: {what} (caller blocked until answered)", self.p(cur).name, self.p(target).name);
+                        kprintln!(
+                            "[sched] {} -> {}: {what} (caller blocked until answered)",
+                            self.p(cur).name,
+                            self.p(target).name
+                        );
                         self.chain[self.depth] = cur;
                         self.depth += 1;
                         if f == abi::CALL {
@@ -433,7 +507,10 @@ impl Runtime {
                 }
             }
             other => {
-                kprintln!("[hvc] {}: function {other:#x}: rule `functions are DONE, CALL, RUN`: answered UNKNOWN", self.p(cur).name);
+                kprintln!(
+                    "[hvc] {}: function {other:#x}: rule `functions are DONE, CALL, RUN`: answered UNKNOWN",
+                    self.p(cur).name
+                );
                 self.vcpus[cur].regs.x[0] = abi::UNKNOWN;
                 Step::Resume(cur)
             }
@@ -444,7 +521,11 @@ impl Runtime {
     /// with `status`/`value`, or end the top-level request.
     fn answer_caller(&mut self, value: u64, status: u64) -> Step {
         if self.depth == 0 {
-            return if status == abi::OK { Step::Finished(value) } else { Step::Stopped };
+            return if status == abi::OK {
+                Step::Finished(value)
+            } else {
+                Step::Stopped
+            };
         }
         self.depth -= 1;
         let caller = self.chain[self.depth];
@@ -488,13 +569,21 @@ impl Runtime {
             // Chain preemption: the caller waiting on `cur` is preempted too.
             let caller = self.chain[self.depth - 1];
             let _ = self.lc::<Blocked, Preempted>(caller);
-            kprintln!("[sched] CNTHP timer: preempted {} and, with it, the call chain of {}", self.p(cur).name, self.p(caller).name);
+            kprintln!(
+                "[sched] CNTHP timer: preempted {} and, with it, the call chain of {}",
+                self.p(cur).name,
+                self.p(caller).name
+            );
             // Resume the chain at the caller: its call returns INTERRUPTED and it
             // decides to RUN the callee again.
             self.depth -= 1;
             let _ = self.lc::<Preempted, Running>(caller);
             self.vcpus[caller].regs.x[0] = abi::INTERRUPTED;
-            kprintln!("[sched] resuming {} (call returns INTERRUPTED); {} stays Preempted", self.p(caller).name, self.p(cur).name);
+            kprintln!(
+                "[sched] resuming {} (call returns INTERRUPTED); {} stays Preempted",
+                self.p(caller).name,
+                self.p(cur).name
+            );
             self.arm_slice();
             Step::Resume(caller)
         } else {
@@ -508,7 +597,11 @@ impl Runtime {
 
     fn flush_line(&mut self, cur: usize) {
         if let Some(line) = self.vcpus[cur].line.flush() {
-            kprintln!("[{}] {}", PARTITIONS[cur].name, core::str::from_utf8(line).unwrap_or("<non-UTF-8 output>"));
+            kprintln!(
+                "[{}] {}",
+                PARTITIONS[cur].name,
+                core::str::from_utf8(line).unwrap_or("<non-UTF-8 output>")
+            );
         }
     }
 
@@ -518,12 +611,24 @@ impl Runtime {
     fn stop(&mut self, cur: usize, what: fmt::Arguments<'_>) -> Step {
         self.flush_line(cur);
         let v = &self.vcpus[cur];
-        kprintln!("[fault] {}: {} (pc {:#x}): partition stopped", self.p(cur).name, what, v.regs.elr);
+        kprintln!(
+            "[fault] {}: {} (pc {:#x}): partition stopped",
+            self.p(cur).name,
+            what,
+            v.regs.elr
+        );
         self.vcpus[cur].faults += 1;
         let state = self.p(cur).current().unwrap_or(u8::MAX);
-        let _ = if state == Reset::ID { self.lc::<Reset, Idle>(cur) } else { self.lc::<Running, Idle>(cur) };
+        let _ = if state == Reset::ID {
+            self.lc::<Reset, Idle>(cur)
+        } else {
+            self.lc::<Running, Idle>(cur)
+        };
         self.vcpus[cur].reset(true);
-        kprintln!("[fault] {}: vCPU reset; it will serve its next request from its entry point", self.p(cur).name);
+        kprintln!(
+            "[fault] {}: vCPU reset; it will serve its next request from its entry point",
+            self.p(cur).name
+        );
         self.answer_caller(0, abi::ABORTED)
     }
 
@@ -539,16 +644,27 @@ impl Runtime {
             Ok(a) => a,
             Err(e) => {
                 let name = self.vcpus[cur].devices.slot(idx).map_or("?", |s| s.info.name);
-                return self.stop(cur, format_args!("{rw} of {name}+{off:#x} at IPA {ipa:#x}: rule `MMIO is single-register loads/stores`: {e}"));
+                return self.stop(
+                    cur,
+                    format_args!(
+                        "{rw} of {name}+{off:#x} at IPA {ipa:#x}: rule `MMIO is single-register loads/stores`: {e}"
+                    ),
+                );
             }
         };
         let access = match acc {
             MmioAccess::Read { .. } => Access::Read,
             MmioAccess::Write { reg, .. } => Access::Write(acc.write_value(self.vcpus[cur].reg(reg.0))),
         };
-        let env = Env { counter: CNTPCT_EL0.get(), freq: CNTFRQ_EL0.get() };
+        let env = Env {
+            counter: CNTPCT_EL0.get(),
+            freq: CNTFRQ_EL0.get(),
+        };
         let Some(slot) = self.vcpus[cur].devices.slot_mut(idx) else {
-            return self.stop(cur, format_args!("IPA {ipa:#x}: rule `device map is consistent`: empty slot"));
+            return self.stop(
+                cur,
+                format_args!("IPA {ipa:#x}: rule `device map is consistent`: empty slot"),
+            );
         };
         let (info, kind) = (slot.info, slot.dev.kind_name());
         let result = slot.dev.access(off, acc.width(), access, &env);
@@ -558,7 +674,11 @@ impl Runtime {
             Ok(Outcome::Tx(b)) => {
                 let v = &mut self.vcpus[cur];
                 if let Some(line) = v.line.push(b) {
-                    kprintln!("[{}] {}", PARTITIONS[cur].name, core::str::from_utf8(line).unwrap_or("<non-UTF-8 output>"));
+                    kprintln!(
+                        "[{}] {}",
+                        PARTITIONS[cur].name,
+                        core::str::from_utf8(line).unwrap_or("<non-UTF-8 output>")
+                    );
                 }
                 None
             }
@@ -609,7 +729,13 @@ impl Runtime {
             );
         }
         if let FaultStatus::Permission { .. } = d.fault {
-            return self.stop(cur, format_args!("{rw} at IPA {ipa:#x}: rule `partition code is mapped read+exec`: {}", d.fault));
+            return self.stop(
+                cur,
+                format_args!(
+                    "{rw} at IPA {ipa:#x}: rule `partition code is mapped read+exec`: {}",
+                    d.fault
+                ),
+            );
         }
         if let Some(dev) = ACCEPTED.devices().iter().find(|x| x.contains(ipa)) {
             return self.stop(
@@ -622,7 +748,13 @@ impl Runtime {
                 ),
             );
         }
-        self.stop(cur, format_args!("{rw} at IPA {ipa:#x}: rule `a partition sees only its RAM and its devices`: unmapped, {}", d.fault))
+        self.stop(
+            cur,
+            format_args!(
+                "{rw} at IPA {ipa:#x}: rule `a partition sees only its RAM and its devices`: unmapped, {}",
+                d.fault
+            ),
+        )
     }
 
     /// Print the partitions' lifecycle states and handler counts.
@@ -659,7 +791,13 @@ impl Runtime {
         let s = &self.stats;
         kprintln!(
             "[summary] exits {}, hvc {}, mmio {}, irq {}, preemptions {}, refused transitions {}, unknown registers {}",
-            s.exits, s.hvc, s.mmio, s.irq, s.preemptions, s.refused, s.unknown_regs
+            s.exits,
+            s.hvc,
+            s.mmio,
+            s.irq,
+            s.preemptions,
+            s.refused,
+            s.unknown_regs
         );
     }
 

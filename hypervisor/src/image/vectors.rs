@@ -61,7 +61,9 @@ pub enum ExitKind {
     Fiq,
     SError,
     /// Any exception from AArch32 (the guests are AArch64-only).
-    Aarch32 { code: u64 },
+    Aarch32 {
+        code: u64,
+    },
 }
 
 impl ExitKind {

@@ -29,9 +29,9 @@
 //! ```
 
 use proc_macro2::TokenStream;
+pub use syn::Ident;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-pub use syn::Ident;
 use syn::{Attribute, LitInt, Path, Token, Type, Visibility, braced};
 
 /// Most states a vocabulary may have (a legal-transition mask is a `u64`).
@@ -127,7 +127,9 @@ impl Parse for Lifecycle {
                     other => {
                         return Err(syn::Error::new(
                             first.span(),
-                            format!("unknown section `{other}:` (expected `states:`, `initial:`, `terminal:` or `reentrant:`)"),
+                            format!(
+                                "unknown section `{other}:` (expected `states:`, `initial:`, `terminal:` or `reentrant:`)"
+                            ),
                         ));
                     }
                 }
@@ -139,7 +141,10 @@ impl Parse for Lifecycle {
             }
         }
         if !seen_states {
-            return Err(syn::Error::new(t.name.span(), "a lifecycle table needs a `states: A, B, ...;` line"));
+            return Err(syn::Error::new(
+                t.name.span(),
+                "a lifecycle table needs a `states: A, B, ...;` line",
+            ));
         }
         Ok(t)
     }
@@ -156,7 +161,10 @@ fn window(input: ParseStream) -> syn::Result<Window> {
     let base: LitInt = input.parse()?;
     input.parse::<Token![+]>()?;
     let size: LitInt = input.parse()?;
-    Ok(Window { base: base.base10_parse()?, size: size.base10_parse()? })
+    Ok(Window {
+        base: base.base10_parse()?,
+        size: size.base10_parse()?,
+    })
 }
 
 /// `board! { pub Name { ram: b + s; devices: b + s; image: b + s; } }`.
@@ -187,7 +195,10 @@ impl Parse for Board {
                 "devices" => &mut devices,
                 "image" => &mut image,
                 other => {
-                    return Err(syn::Error::new(key.span(), format!("unknown board field `{other}` (expected `ram`, `devices`, `image`)")));
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown board field `{other}` (expected `ram`, `devices`, `image`)"),
+                    ));
                 }
             };
             if slot.replace(w).is_some() {
@@ -232,7 +243,10 @@ impl Parse for Devices {
         let name: Ident = input.parse()?;
         let on: Ident = input.parse()?;
         if on != "on" {
-            return Err(syn::Error::new(on.span(), "expected `on BoardName` after the device map's name"));
+            return Err(syn::Error::new(
+                on.span(),
+                "expected `on BoardName` after the device map's name",
+            ));
         }
         let board: Path = input.parse()?;
         let body;
@@ -256,9 +270,20 @@ impl Parse for Devices {
                 None
             };
             body.parse::<Token![;]>()?;
-            devices.push(Device { name, kind, window: w, irq });
+            devices.push(Device {
+                name,
+                kind,
+                window: w,
+                irq,
+            });
         }
-        Ok(Devices { attrs, vis, name, board, devices })
+        Ok(Devices {
+            attrs,
+            vis,
+            name,
+            board,
+            devices,
+        })
     }
 }
 
@@ -300,13 +325,24 @@ impl Parse for Handlers {
             let to: Ident = body.parse()?;
             body.parse::<Token![=>]>()?;
             let func: Path = body.parse()?;
-            handlers.push(Handler { edge: Edge { from, to }, func });
+            handlers.push(Handler {
+                edge: Edge { from, to },
+                func,
+            });
             if !body.is_empty() {
                 body.parse::<Token![,]>()?;
             }
         }
         input.parse::<Option<Token![;]>>()?;
-        Ok(Handlers { attrs, vis, name, table_ty, context, lifecycle, handlers })
+        Ok(Handlers {
+            attrs,
+            vis,
+            name,
+            table_ty,
+            context,
+            lifecycle,
+            handlers,
+        })
     }
 }
 
@@ -351,7 +387,9 @@ impl ConfigFile {
         for item in items {
             match item {
                 syn::Item::Macro(m) => {
-                    let Some(name) = m.mac.path.segments.last().map(|s| s.ident.to_string()) else { continue };
+                    let Some(name) = m.mac.path.segments.last().map(|s| s.ident.to_string()) else {
+                        continue;
+                    };
                     let tokens = m.mac.tokens.clone();
                     match name.as_str() {
                         "sp_states" => self.states.push(syn::parse2(tokens)?),
@@ -383,7 +421,11 @@ pub fn typenum_tokens(n: u64, prefix: &TokenStream) -> TokenStream {
     }
     let bits = 64 - n.leading_zeros();
     for i in (0..bits).rev() {
-        let b = if (n >> i) & 1 == 1 { quote!(#prefix::B1) } else { quote!(#prefix::B0) };
+        let b = if (n >> i) & 1 == 1 {
+            quote!(#prefix::B1)
+        } else {
+            quote!(#prefix::B0)
+        };
         t = quote!(#prefix::UInt<#t, #b>);
     }
     t
@@ -393,5 +435,8 @@ pub fn typenum_tokens(n: u64, prefix: &TokenStream) -> TokenStream {
 /// be thousands long).
 pub fn hlist_type(items: &[TokenStream], frunk: &TokenStream) -> TokenStream {
     use quote::quote;
-    items.iter().rev().fold(quote!(#frunk::HNil), |acc, t| quote!(#frunk::HCons<#t, #acc>))
+    items
+        .iter()
+        .rev()
+        .fold(quote!(#frunk::HNil), |acc, t| quote!(#frunk::HCons<#t, #acc>))
 }

@@ -19,7 +19,10 @@ fn the_board_passes_every_check() {
     let (code, out) = explain("programs/src/board.rs");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("lifecycle `Lifecycle`: 5 states, 8 transitions"), "{out}");
-    assert!(out.contains("device map `VirtDevices` on `QemuVirt`: 4 devices"), "{out}");
+    assert!(
+        out.contains("device map `VirtDevices` on `QemuVirt`: 4 devices"),
+        "{out}"
+    );
     assert_eq!(out.matches("  ok    ").count(), 6 + 7, "{out}");
     assert!(!out.contains("FAIL"), "{out}");
 }
@@ -29,19 +32,36 @@ fn two_mistakes_fail_two_checks_with_traces() {
     let (code, out) = explain("tests/ui/config/lifecycle_two_mistakes.rs");
     assert_eq!(code, 1, "{out}");
     assert_eq!(out.matches("  FAIL  ").count(), 2, "{out}");
-    assert!(out.contains("check `lifecycle: no dead end` failed for `Lifecycle`: state `Preempted` has no outgoing transition"), "{out}");
-    assert!(out.contains("transition `Idle -> Reset` is not allowed because `Reset` is the initial state"), "{out}");
-    assert!(out.contains("Assert<\"lifecycle: no dead end\">"), "the trace ends at the failing assertion: {out}");
+    assert!(
+        out.contains(
+            "check `lifecycle: no dead end` failed for `Lifecycle`: state `Preempted` has no outgoing transition"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("transition `Idle -> Reset` is not allowed because `Reset` is the initial state"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Assert<\"lifecycle: no dead end\">"),
+        "the trace ends at the failing assertion: {out}"
+    );
 }
 
 #[test]
 fn device_and_handler_failures_are_explained() {
     let (code, out) = explain("tests/ui/config/devices_overlap.rs");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("device `rtc0` [0x9001000, +0x1000) overlaps device `uart0` [0x9000000, +0x2000)"), "{out}");
+    assert!(
+        out.contains("device `rtc0` [0x9001000, +0x1000) overlaps device `uart0` [0x9000000, +0x2000)"),
+        "{out}"
+    );
     let (code, out) = explain("tests/ui/config/handlers_missing.rs");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("transition `Blocked -> Preempted` is in the lifecycle table but has no handler"), "{out}");
+    assert!(
+        out.contains("transition `Blocked -> Preempted` is in the lifecycle table but has no handler"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -125,7 +125,8 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
         &fk,
     );
     let (edge_vals, state_vals) = (list_vals(&edges), list_vals(&states));
-    let (initial_vals, terminal_vals, reentrant_vals) = (list_vals(&initial), list_vals(&terminal), list_vals(&reentrant));
+    let (initial_vals, terminal_vals, reentrant_vals) =
+        (list_vals(&initial), list_vals(&terminal), list_vals(&reentrant));
     let input_path = quote!(<#name as ::programs::lifecycle::Table>::Input);
     let checks: Ts = [
         "StatesDeclared",
@@ -168,7 +169,15 @@ pub fn board(input: TokenStream) -> TokenStream {
     let b = parse_macro_input!(input as Board);
     let tv = tv();
     let (attrs, vis, name) = (&b.attrs, &b.vis, &b.name);
-    let fields = [b.ram.base, b.ram.size, b.devices.base, b.devices.size, b.image.base, b.image.size].map(num);
+    let fields = [
+        b.ram.base,
+        b.ram.size,
+        b.devices.base,
+        b.devices.size,
+        b.image.base,
+        b.image.size,
+    ]
+    .map(num);
     quote! {
         #tv::record!(
             #(#attrs)*
@@ -251,7 +260,8 @@ pub fn devices(input: TokenStream) -> TokenStream {
 pub fn transition_handlers(input: TokenStream) -> TokenStream {
     let h = parse_macro_input!(input as Handlers);
     let fk = fk();
-    let (attrs, vis, name, table_ty, ctx, lifecycle) = (&h.attrs, &h.vis, &h.name, &h.table_ty, &h.context, &h.lifecycle);
+    let (attrs, vis, name, table_ty, ctx, lifecycle) =
+        (&h.attrs, &h.vis, &h.name, &h.table_ty, &h.context, &h.lifecycle);
     let name_str = name.to_string();
     let mut entries = Vec::new();
     let mut edges = Vec::new();
@@ -263,7 +273,10 @@ pub fn transition_handlers(input: TokenStream) -> TokenStream {
         edges.push(quote!(::programs::lifecycle::Edge<#f, #t>));
     }
     let (handled_cells, handled) = nominal_list(&format!("__{name}Handler"), &edges);
-    let input = hlist_type(&[quote!(<#lifecycle as ::programs::lifecycle::Table>::Edges), handled], &fk);
+    let input = hlist_type(
+        &[quote!(<#lifecycle as ::programs::lifecycle::Table>::Edges), handled],
+        &fk,
+    );
     let check = check(quote!(::programs::handlers::HandlersMatchTable), &input, &name_str);
     quote! {
         #handled_cells

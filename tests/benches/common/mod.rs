@@ -28,7 +28,10 @@ impl Bench {
         let root = repo.join("target/bench-crates").join(name);
         let _ = std::fs::remove_dir_all(root.join("crates"));
         std::fs::create_dir_all(root.join("crates")).unwrap();
-        Bench { root, crates: Vec::new() }
+        Bench {
+            root,
+            crates: Vec::new(),
+        }
     }
 
     /// Add a crate whose `src/lib.rs` is `source`.
@@ -87,13 +90,25 @@ impl Bench {
             .expect("/usr/bin/time runs (Debian package `time`)");
         let stderr = String::from_utf8_lossy(&out.stderr);
         if !out.status.success() {
-            return Err(stderr.lines().filter(|l| !l.starts_with("TIME ")).take(8).collect::<Vec<_>>().join("\n"));
+            return Err(stderr
+                .lines()
+                .filter(|l| !l.starts_with("TIME "))
+                .take(8)
+                .collect::<Vec<_>>()
+                .join("\n"));
         }
-        let line = stderr.lines().rev().find(|l| l.starts_with("TIME ")).ok_or("no timing line")?;
+        let line = stderr
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("TIME "))
+            .ok_or("no timing line")?;
         let mut it = line.split_whitespace().skip(1);
         let seconds: f64 = it.next().unwrap().parse().unwrap();
         let kb: f64 = it.next().unwrap().parse().unwrap();
-        Ok(Sample { seconds, max_rss_mb: kb / 1024.0 })
+        Ok(Sample {
+            seconds,
+            max_rss_mb: kb / 1024.0,
+        })
     }
 
     /// The median of `runs` compiles of `name`.
@@ -103,7 +118,10 @@ impl Bench {
         let mid = s[s.len() / 2];
         let mut m: Vec<f64> = s.iter().map(|x| x.max_rss_mb).collect();
         m.sort_by(f64::total_cmp);
-        Ok(Sample { seconds: mid.seconds, max_rss_mb: m[m.len() / 2] })
+        Ok(Sample {
+            seconds: mid.seconds,
+            max_rss_mb: m[m.len() / 2],
+        })
     }
 }
 
@@ -120,5 +138,8 @@ pub fn linear_fit(xs: &[f64], ys: &[f64]) -> (f64, f64, f64) {
 
 /// Runs per measurement: `BENCH_RUNS` or the default.
 pub fn runs(default: usize) -> usize {
-    std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }

@@ -29,7 +29,11 @@ fn typenum_tokens(n: u64) -> Ts {
     }
     let bits = 64 - n.leading_zeros();
     for i in (0..bits).rev() {
-        let b = if (n >> i) & 1 == 1 { quote!(::typevm::typenum::B1) } else { quote!(::typevm::typenum::B0) };
+        let b = if (n >> i) & 1 == 1 {
+            quote!(::typevm::typenum::B1)
+        } else {
+            quote!(::typevm::typenum::B0)
+        };
         t = quote!(::typevm::typenum::UInt<#t, #b>);
     }
     t
@@ -47,7 +51,10 @@ pub fn program(input: TokenStream) -> TokenStream {
 /// One instruction as written: its tokens, or a jump to a label.
 enum Instruction {
     Plain(Ts),
-    Jump { kind: proc_macro2::Ident, label: proc_macro2::Ident },
+    Jump {
+        kind: proc_macro2::Ident,
+        label: proc_macro2::Ident,
+    },
 }
 
 fn programs(input: Ts) -> syn::Result<Ts> {
@@ -60,7 +67,12 @@ fn programs(input: Ts) -> syn::Result<Ts> {
         let name = loop {
             match toks.next() {
                 None if attrs.is_empty() && vis.is_empty() => return Ok(out),
-                None => return Err(syn::Error::new(Span::call_site(), "expected a program: `Name = [ ... ];`")),
+                None => {
+                    return Err(syn::Error::new(
+                        Span::call_site(),
+                        "expected a program: `Name = [ ... ];`",
+                    ));
+                }
                 Some(TokenTree::Punct(p)) if p.as_char() == '#' => {
                     attrs.extend([TokenTree::Punct(p)]);
                     match toks.next() {
@@ -128,7 +140,12 @@ fn one_program(attrs: Ts, vis: Ts, name: proc_macro2::Ident, body: Ts) -> syn::R
         // Any number of `label:` prefixes.
         while rest.len() >= 2 {
             match (&rest[0], &rest[1]) {
-                (TokenTree::Ident(l), TokenTree::Punct(c)) if c.as_char() == ':' && rest.get(2).is_none_or(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ':')) => {
+                (TokenTree::Ident(l), TokenTree::Punct(c))
+                    if c.as_char() == ':'
+                        && rest
+                            .get(2)
+                            .is_none_or(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ':')) =>
+                {
                     if labels.insert(l.to_string(), code.len()).is_some() {
                         return Err(syn::Error::new(l.span(), format!("label `{l}` is defined twice")));
                     }
@@ -146,17 +163,28 @@ fn one_program(attrs: Ts, vis: Ts, name: proc_macro2::Ident, body: Ts) -> syn::R
         let span = rest[0].span();
         // `Jmp<@label>`, `Jz<@label>`, `Jnz<@label>`.
         let jump = match rest {
-            [TokenTree::Ident(k), TokenTree::Punct(lt), TokenTree::Punct(at), TokenTree::Ident(l), TokenTree::Punct(gt)]
-                if (k == "Jmp" || k == "Jz" || k == "Jnz")
-                    && lt.as_char() == '<'
-                    && at.as_char() == '@'
-                    && gt.as_char() == '>' =>
+            [
+                TokenTree::Ident(k),
+                TokenTree::Punct(lt),
+                TokenTree::Punct(at),
+                TokenTree::Ident(l),
+                TokenTree::Punct(gt),
+            ] if (k == "Jmp" || k == "Jz" || k == "Jnz")
+                && lt.as_char() == '<'
+                && at.as_char() == '@'
+                && gt.as_char() == '>' =>
             {
-                Some(Instruction::Jump { kind: k.clone(), label: l.clone() })
+                Some(Instruction::Jump {
+                    kind: k.clone(),
+                    label: l.clone(),
+                })
             }
             _ => None,
         };
-        code.push((jump.unwrap_or_else(|| Instruction::Plain(rest.iter().cloned().collect())), span));
+        code.push((
+            jump.unwrap_or_else(|| Instruction::Plain(rest.iter().cloned().collect())),
+            span,
+        ));
     }
     let mut types = Vec::new();
     let mut ops = Vec::new();
@@ -167,7 +195,11 @@ fn one_program(attrs: Ts, vis: Ts, name: proc_macro2::Ident, body: Ts) -> syn::R
                 let Some(&target) = labels.get(&label.to_string()) else {
                     return Err(syn::Error::new(label.span(), format!("no label `{label}` in `{name}`")));
                 };
-                let (dir, n) = if target > pc { ("Fwd", target - pc - 1) } else { ("Back", pc - target) };
+                let (dir, n) = if target > pc {
+                    ("Fwd", target - pc - 1)
+                } else {
+                    ("Back", pc - target)
+                };
                 let dir = format_ident!("{}", dir);
                 let n = typenum_tokens(n as u64);
                 quote_spanned!(kind.span()=> ::typevm::isa::#kind<::typevm::isa::#dir<#n>>)
@@ -176,7 +208,10 @@ fn one_program(attrs: Ts, vis: Ts, name: proc_macro2::Ident, body: Ts) -> syn::R
         ops.push(quote_spanned!(*span=> <#ty as ::typevm::isa::InstrAt<#name, #pc>>::OP));
         types.push(ty);
     }
-    let code_ty = types.iter().rev().fold(quote!(::typevm::frunk::HNil), |acc, t| quote!(::typevm::frunk::HCons<#t, #acc>));
+    let code_ty = types.iter().rev().fold(
+        quote!(::typevm::frunk::HNil),
+        |acc, t| quote!(::typevm::frunk::HCons<#t, #acc>),
+    );
     let name_str = name.to_string();
     Ok(quote! {
         #attrs
