@@ -35,8 +35,18 @@ where
 }
 
 /// Fail const evaluation unless `I` passes `P`, naming `subject`.
+///
+/// The message starts with `the link gate refuses ...`: where the
+/// configuration's own macro already reported the same check (in the same
+/// crate), the two errors say which is which.
 pub const fn require<P: Program, I: Passes<P>>(subject: &str) {
-    typevm::message::assert_accepted(&<I as Passes<P>>::VERDICT, P::NAME, subject, 0xff_ffff);
+    let found = typevm::message::verdict_message(&<I as Passes<P>>::VERDICT, P::NAME, subject, 0xff_ffff);
+    if !found.is_empty() {
+        let mut m = typevm::message::Message::new();
+        m.push_str("the link gate refuses this configuration: ");
+        m.push_str(found.as_str());
+        panic!("{}", m.as_str());
+    }
 }
 
 /// A configuration: the SP lifecycle table and the device map.

@@ -19,7 +19,18 @@ use programs_dsl::{ConfigFile, Edge};
 use typevm::interp::{self, Tick};
 use typevm::message::Message;
 use typevm::reflect::{Program, Status};
-use typevm::value::{Display, RecordInfo, Record, Val, Value};
+use typevm::value::{Display, Record, RecordInfo, Val, Value};
+
+/// `println!` that ends the process quietly when stdout is closed (a pipe
+/// into `head`), with the status a SIGPIPE would give, instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
 
 /// Ticks of a failed check's trace printed by default (the last ones).
 const DEFAULT_TRACE: usize = 40;
@@ -33,7 +44,11 @@ fn leak_slice(v: Vec<Val>) -> &'static [Val] {
 }
 
 fn record(name: &str, display: Display, fields: Vec<Val>) -> Val {
-    Val::Rec(leak(RecordInfo { name: leak(name.to_string()).as_str(), display, fields: leak_slice(fields) }))
+    Val::Rec(leak(RecordInfo {
+        name: leak(name.to_string()).as_str(),
+        display,
+        fields: leak_slice(fields),
+    }))
 }
 
 /// A list value from items, first item at the head.
@@ -57,24 +72,33 @@ impl Explainer {
         let run = match result {
             Ok(run) => run,
             Err(e) => {
-                println!("  ??    {:<28} outside the value-level twin's limits at instruction #{}", P::NAME, e.pc);
+                say!(
+                    "  ??    {:<28} outside the value-level twin's limits at instruction #{}",
+                    P::NAME,
+                    e.pc
+                );
                 self.failed = true;
                 return;
             }
         };
         match run.verdict.status {
-            Status::Halted => println!("  ok    {:<28} {} ticks", P::NAME, run.ticks),
+            Status::Halted => say!("  ok    {:<28} {} ticks", P::NAME, run.ticks),
             Status::Faulted { .. } | Status::Exhausted => {
                 self.failed = true;
-                println!("  FAIL  {:<28} {} ticks", P::NAME, run.ticks);
+                say!("  FAIL  {:<28} {} ticks", P::NAME, run.ticks);
                 let m = typevm::message::verdict_message(&run.verdict, P::NAME, subject, budget);
                 for line in m.as_str().lines() {
-                    println!("        {line}");
+                    say!("        {line}");
                 }
                 let skip = ticks.len().saturating_sub(self.trace_len);
-                println!("        trace ({} of {} ticks{}):", ticks.len() - skip, ticks.len(), if skip > 0 { ", the last ones" } else { "" });
+                say!(
+                    "        trace ({} of {} ticks{}):",
+                    ticks.len() - skip,
+                    ticks.len(),
+                    if skip > 0 { ", the last ones" } else { "" }
+                );
                 for t in &ticks[skip..] {
-                    println!("          {t}");
+                    say!("          {t}");
                 }
             }
         }
@@ -116,7 +140,9 @@ fn main() -> ExitCode {
             _ => return usage("one configuration file at a time"),
         }
     }
-    let Some(path) = path else { return usage("which configuration?") };
+    let Some(path) = path else {
+        return usage("which configuration?");
+    };
     let source = match std::fs::read_to_string(&path) {
         Ok(s) => s,
         Err(e) => {
@@ -132,13 +158,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("explain: {path}");
-    let mut ex = Explainer { trace_len, failed: false };
+    say!("explain: {path}");
+    let mut ex = Explainer {
+        trace_len,
+        failed: false,
+    };
     if let Err(e) = explain(&config, &mut ex) {
         eprintln!("explain: {path}: {e}");
         return ExitCode::from(2);
     }
-    if ex.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if ex.failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn usage(problem: &str) -> ExitCode {
@@ -153,30 +186,59 @@ fn explain(config: &ConfigFile, ex: &mut Explainer) -> Result<(), String> {
     // State vocabulary: the file's `sp_states!`, else the board's.
     let mut vocab: HashMap<String, Val> = HashMap::new();
     let names: Vec<String> = if config.states.is_empty() {
-        programs::board::ACCEPTED.lifecycle().states.iter().map(|s| s.to_string()).collect()
+        programs::board::ACCEPTED
+            .lifecycle()
+            .states
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
-        config.states.iter().flat_map(|s| s.names.iter().map(|n| n.to_string())).collect()
+        config
+            .states
+            .iter()
+            .flat_map(|s| s.names.iter().map(|n| n.to_string()))
+            .collect()
     };
     for (id, n) in names.iter().enumerate() {
         vocab.insert(n.clone(), record(n, Display::Name, vec![Val::Num(id as u64)]));
     }
-    let state = |n: &syn_ident::Name| vocab.get(&n.0).copied().ok_or_else(|| format!("`{}` is not a state of any `sp_states!` (rustc: cannot find type)", n.0));
-    let edge = |e: &Edge| -> Result<Val, String> {
-        Ok(record("Edge", Display::Arrow, vec![state(&syn_ident::name(&e.from))?, state(&syn_ident::name(&e.to))?]))
+    let state = |n: &programs_dsl::Ident| {
+        let n = n.to_string();
+        vocab
+            .get(&n)
+            .copied()
+            .ok_or_else(|| format!("`{n}` is not a state of any `sp_states!` (rustc: cannot find type)"))
     };
-    let states_of = |v: &[programs_dsl::Ident]| -> Result<Vec<Val>, String> { v.iter().map(|i| state(&syn_ident::name(i))).collect() };
+    let edge =
+        |e: &Edge| -> Result<Val, String> { Ok(record("Edge", Display::Arrow, vec![state(&e.from)?, state(&e.to)?])) };
+    let states_of = |v: &[programs_dsl::Ident]| -> Result<Vec<Val>, String> { v.iter().map(state).collect() };
 
     let mut tables: HashMap<String, Val> = HashMap::new();
     for t in &config.lifecycles {
         let name = t.name.to_string();
         let edges: Vec<Val> = t.edges.iter().map(edge).collect::<Result<_, _>>()?;
-        let (declared, initial, terminal, reentrant) =
-            (states_of(&t.states)?, states_of(&t.initial)?, states_of(&t.terminal)?, states_of(&t.reentrant)?);
+        let (declared, initial, terminal, reentrant) = (
+            states_of(&t.states)?,
+            states_of(&t.initial)?,
+            states_of(&t.terminal)?,
+            states_of(&t.reentrant)?,
+        );
         let marked: Vec<Val> = initial.iter().chain(&terminal).chain(&reentrant).copied().collect();
-        println!("lifecycle `{name}`: {} states, {} transitions", declared.len(), edges.len());
+        say!(
+            "lifecycle `{name}`: {} states, {} transitions",
+            declared.len(),
+            edges.len()
+        );
         let edges = list(edges);
         tables.insert(name.clone(), edges);
-        let input = vec![edges, list(declared), list(initial), list(terminal), list(reentrant), list(marked)];
+        let input = vec![
+            edges,
+            list(declared),
+            list(initial),
+            list(terminal),
+            list(reentrant),
+            list(marked),
+        ];
         use programs::lifecycle::*;
         ex.run::<StatesDeclared>(&name, input.clone());
         ex.run::<OneInitialState>(&name, input.clone());
@@ -189,8 +251,18 @@ fn explain(config: &ConfigFile, ex: &mut Explainer) -> Result<(), String> {
     let mut boards: HashMap<String, Val> = HashMap::new();
     for b in &config.boards {
         let n = b.name.to_string();
-        let f = [b.ram.base, b.ram.size, b.devices.base, b.devices.size, b.image.base, b.image.size];
-        boards.insert(n.clone(), record(&n, Display::Name, f.iter().map(|&x| Val::Num(x)).collect()));
+        let f = [
+            b.ram.base,
+            b.ram.size,
+            b.devices.base,
+            b.devices.size,
+            b.image.base,
+            b.image.size,
+        ];
+        boards.insert(
+            n.clone(),
+            record(&n, Display::Name, f.iter().map(|&x| Val::Num(x)).collect()),
+        );
     }
     let kind_of = |k: &str| -> Result<Val, String> {
         Ok(Val::Rec(match k {
@@ -199,7 +271,11 @@ fn explain(config: &ConfigFile, ex: &mut Explainer) -> Result<(), String> {
             "GicV3Distributor" => &<kinds::GicV3Distributor as Record>::INFO,
             "GicV3Redistributor" => &<kinds::GicV3Redistributor as Record>::INFO,
             "VirtioMmio" => &<kinds::VirtioMmio as Record>::INFO,
-            other => return Err(format!("`{other}` is not a device kind (see `programs::devices::kinds`)")),
+            other => {
+                return Err(format!(
+                    "`{other}` is not a device kind (see `programs::devices::kinds`)"
+                ));
+            }
         }))
     };
     for m in &config.devices {
@@ -208,7 +284,11 @@ fn explain(config: &ConfigFile, ex: &mut Explainer) -> Result<(), String> {
         let board = match boards.get(&board_name) {
             Some(b) => *b,
             None if board_name == "QemuVirt" => <programs::board::QemuVirt as Value>::VAL,
-            None => return Err(format!("device map `{name}` is on board `{board_name}`, which the file does not declare with `board!`")),
+            None => {
+                return Err(format!(
+                    "device map `{name}` is on board `{board_name}`, which the file does not declare with `board!`"
+                ));
+            }
         };
         let devices: Vec<Val> = m
             .devices
@@ -217,11 +297,16 @@ fn explain(config: &ConfigFile, ex: &mut Explainer) -> Result<(), String> {
                 Ok(record(
                     &d.name.to_string(),
                     Display::Window,
-                    vec![kind_of(&d.kind.to_string())?, Val::Num(d.window.base), Val::Num(d.window.size), Val::Num(d.irq.unwrap_or(0))],
+                    vec![
+                        kind_of(&d.kind.to_string())?,
+                        Val::Num(d.window.base),
+                        Val::Num(d.window.size),
+                        Val::Num(d.irq.unwrap_or(0)),
+                    ],
                 ))
             })
             .collect::<Result<_, String>>()?;
-        println!("device map `{name}` on `{board_name}`: {} devices", devices.len());
+        say!("device map `{name}` on `{board_name}`: {} devices", devices.len());
         let devices = list(devices);
         let input = vec![devices, board];
         use programs::devices::*;
@@ -237,22 +322,23 @@ fn explain(config: &ConfigFile, ex: &mut Explainer) -> Result<(), String> {
 
     for h in &config.handlers {
         let name = h.name.to_string();
-        let table_name = h.lifecycle.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let table_name = h
+            .lifecycle
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let table = match tables.get(&table_name) {
             Some(t) => *t,
-            None => return Err(format!("handlers `{name}` are for table `{table_name}`, which the file does not declare")),
+            None => {
+                return Err(format!(
+                    "handlers `{name}` are for table `{table_name}`, which the file does not declare"
+                ));
+            }
         };
         let handled: Vec<Val> = h.handlers.iter().map(|x| edge(&x.edge)).collect::<Result<_, _>>()?;
-        println!("handlers `{name}` for `{table_name}`: {} handlers", handled.len());
+        say!("handlers `{name}` for `{table_name}`: {} handlers", handled.len());
         ex.run::<programs::handlers::HandlersMatchTable>(&name, vec![table, list(handled)]);
     }
     Ok(())
-}
-
-/// Identifier names without depending on syn directly.
-mod syn_ident {
-    pub struct Name(pub String);
-    pub fn name(i: &programs_dsl::Ident) -> Name {
-        Name(i.to_string())
-    }
 }
