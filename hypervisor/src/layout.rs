@@ -66,18 +66,18 @@ const fn align_up(x: u64, a: u64) -> u64 {
 pub const fn reserved(board: &BoardInfo) -> Reserved {
     Reserved {
         name: "hypervisor image",
-        base: board.image_base,
-        size: board.image_size,
+        base: board.image_base(),
+        size: board.image_size(),
     }
 }
 
 /// RAM of partition `index`: 2 MiB blocks after the image's reservation.
 pub const fn plan(board: &BoardInfo, index: usize) -> Result<SpLayout, LayoutError> {
-    let first = align_up(board.image_base + board.image_size, BLOCK_2M);
+    let first = align_up(board.image_base() + board.image_size(), BLOCK_2M);
     let base = first + index as u64 * SP_RAM_SIZE;
     let end = base + SP_RAM_SIZE;
-    let ram_end = board.ram_base + board.ram_size;
-    if base < board.ram_base || end > ram_end {
+    let ram_end = board.ram_base() + board.ram_size();
+    if base < board.ram_base() || end > ram_end {
         return Err(LayoutError::OutOfRam { index, end, ram_end });
     }
     Ok(SpLayout {
@@ -89,12 +89,12 @@ pub const fn plan(board: &BoardInfo, index: usize) -> Result<SpLayout, LayoutErr
 
 /// Check that the linked image `start..end` lies in the board's reservation.
 pub const fn check_image(board: &BoardInfo, start: u64, end: u64) -> Result<(), LayoutError> {
-    let limit = board.image_base + board.image_size;
-    if start < board.image_base || end > limit || start > end {
+    let limit = board.image_base() + board.image_size();
+    if start < board.image_base() || end > limit || start > end {
         Err(LayoutError::ImageOutsideReservation {
             start,
             end,
-            base: board.image_base,
+            base: board.image_base(),
             limit,
         })
     } else {
@@ -117,7 +117,7 @@ mod tests {
             assert_eq!(l.ram_base % BLOCK_2M, 0);
             assert!(l.ram_base >= r.base + r.size || l.ram_base + l.ram_size <= r.base);
             assert!(l.ram_base >= prev_end);
-            assert!(l.ram_base >= b.ram_base && l.stack_top() <= b.ram_base + b.ram_size);
+            assert!(l.ram_base >= b.ram_base() && l.stack_top() <= b.ram_base() + b.ram_size());
             prev_end = l.stack_top();
         }
     }
@@ -134,8 +134,8 @@ mod tests {
     #[test]
     fn image_must_fit_its_reservation() {
         let b = ACCEPTED.board();
-        assert_eq!(check_image(b, b.image_base, b.image_base + 0x10_0000), Ok(()));
-        assert!(check_image(b, b.image_base, b.image_base + b.image_size + 1).is_err());
-        assert!(check_image(b, b.image_base - 0x1000, b.image_base).is_err());
+        assert_eq!(check_image(b, b.image_base(), b.image_base() + 0x10_0000), Ok(()));
+        assert!(check_image(b, b.image_base(), b.image_base() + b.image_size() + 1).is_err());
+        assert!(check_image(b, b.image_base() - 0x1000, b.image_base()).is_err());
     }
 }

@@ -6,7 +6,7 @@
 use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use programs::{HandlerTable, LifecycleInfo};
+use programs::{Accepted, Config, HandlerTable, LifecycleInfo};
 
 /// Why a transition was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ impl fmt::Display for Report<'_> {
             TransitionError::Corrupt { value } => write!(
                 f,
                 "{item}: lifecycle state byte is {value:#04x}: rule `the state is one of the table's {} states`: corrupt hypervisor state",
-                t.states.len()
+                t.states().len()
             ),
             TransitionError::NoHandler { from, to } => write!(
                 f,
@@ -98,7 +98,7 @@ impl SpState {
     /// The current state, checked against the table.
     pub fn get(&self, table: &LifecycleInfo) -> Result<u8, TransitionError> {
         let v = self.byte.load(Ordering::Acquire);
-        if (v as usize) < table.states.len() {
+        if (v as usize) < table.states().len() {
             Ok(v)
         } else {
             Err(TransitionError::Corrupt { value: v })
@@ -126,20 +126,24 @@ impl SpState {
             .compare_exchange(from, to, Ordering::AcqRel, Ordering::Acquire)
         {
             Ok(_) => Ok(()),
-            Err(actual) if (actual as usize) >= table.states.len() => Err(TransitionError::Corrupt { value: actual }),
+            Err(actual) if (actual as usize) >= table.states().len() => Err(TransitionError::Corrupt { value: actual }),
             Err(actual) => Err(TransitionError::Conflict { from, to, actual }),
         }
     }
 
-    /// [`transition`](Self::transition), then run the transition's handler with `ctx`.
-    pub fn transition_with<C: 'static>(
+    /// [`transition`](Self::transition) on the accepted configuration's
+    /// table, then run the transition's handler with `ctx`. The handler table
+    /// is typed by the lifecycle table it was checked against, so it can only
+    /// be the one of this configuration.
+    pub fn transition_with<Cfg: Config, E, C: 'static>(
         &self,
-        table: &LifecycleInfo,
-        handlers: &HandlerTable<C>,
+        accepted: &Accepted<Cfg, E>,
+        handlers: &HandlerTable<C, Cfg::Lifecycle>,
         ctx: &C,
         from: u8,
         to: u8,
     ) -> Result<(), TransitionError> {
+        let table = accepted.lifecycle();
         if !table.allows(from, to) {
             return Err(TransitionError::Illegal { from, to });
         }
@@ -164,7 +168,7 @@ mod tests {
     }
 
     fn n() -> u8 {
-        table().states.len() as u8
+        table().states().len() as u8
     }
 
     #[test]
@@ -181,7 +185,7 @@ mod tests {
                 }
             }
         }
-        let expected: u32 = t.legal.iter().map(|m| m.count_ones()).sum();
+        let expected: u32 = t.legal().iter().map(|m| m.count_ones()).sum();
         assert_eq!(legal, expected);
         assert!(legal > 0);
     }
@@ -333,7 +337,7 @@ mod tests {
                 let p = Partition::new(0, "test");
                 p.set_quiet(true);
                 let s = SpState::new(from);
-                let r = s.transition_with(t, &SP_HANDLERS, &p, from, to);
+                let r = s.transition_with(&ACCEPTED, &SP_HANDLERS, &p, from, to);
                 if t.allows(from, to) {
                     assert_eq!(r, Ok(()));
                     assert_eq!(p.count(from, to), 1);

@@ -10,7 +10,7 @@ use crate::lifecycle::{SpState, TransitionError};
 /// Most states a lifecycle table may have for the per-transition counters.
 pub const MAX_STATES: usize = 8;
 const _: () = assert!(
-    ACCEPTED.lifecycle().states.len() <= MAX_STATES,
+    ACCEPTED.lifecycle().states().len() <= MAX_STATES,
     "the accepted lifecycle table has more states than sp::MAX_STATES"
 );
 
@@ -29,7 +29,7 @@ impl Partition {
         Self {
             id,
             name,
-            state: SpState::new(ACCEPTED.lifecycle().initial),
+            state: SpState::new(ACCEPTED.lifecycle().initial()),
             counts: [const { AtomicU32::new(0) }; MAX_STATES * MAX_STATES],
             quiet: AtomicBool::new(false),
         }
@@ -42,8 +42,7 @@ impl Partition {
 
     /// Run `from -> to` by CAS against the accepted table, then its handler.
     pub fn transition(&self, from: u8, to: u8) -> Result<(), TransitionError> {
-        self.state
-            .transition_with(ACCEPTED.lifecycle(), &SP_HANDLERS, self, from, to)
+        self.state.transition_with(&ACCEPTED, &SP_HANDLERS, self, from, to)
     }
 
     /// [`transition`](Self::transition) with state marker types.
@@ -120,7 +119,7 @@ pub fn on_chain_preempt(p: &Partition) {
 }
 
 programs::transition_handlers! {
-    pub static SP_HANDLERS: programs::HandlerTable<crate::sp::Partition> for programs::board::Lifecycle = {
+    pub static SP_HANDLERS: programs::HandlerTable<crate::sp::Partition, programs::board::Lifecycle> = {
         Reset -> Idle => crate::sp::on_boot,
         Idle -> Running => crate::sp::on_request,
         Running -> Idle => crate::sp::on_done,
@@ -139,7 +138,7 @@ mod tests {
     #[test]
     fn every_table_transition_has_a_handler_and_no_other() {
         let t = ACCEPTED.lifecycle();
-        let n = t.states.len() as u8;
+        let n = t.states().len() as u8;
         for from in 0..n {
             for to in 0..n {
                 assert_eq!(

@@ -7,14 +7,14 @@ use crate::devices::kinds::{GicV3Distributor, GicV3Redistributor, Pl011, Pl031};
 
 crate::sp_states! {
     /// A state of a Secure Partition (FF-A's partition states, without `Aborted`).
-    pub Reset, Idle, Running, Blocked, Preempted;
+    pub SpState: Reset, Idle, Running, Blocked, Preempted;
 }
 
 crate::sp_lifecycle! {
     /// The SP lifecycle: boot to Idle, run on a direct request, block on a
     /// call to another partition, be preempted by the hypervisor's timer
     /// (also while blocked: chain preemption), resume.
-    pub Lifecycle {
+    pub Lifecycle for SpState {
         states: Reset, Idle, Running, Blocked, Preempted;
         initial: Reset;
         Reset -> Idle;

@@ -13,9 +13,12 @@
 use typenum::{U0, U1, U2, U3, U4, U5};
 use typevm::isa::{regs::*, *};
 use typevm::num;
-use typevm::value::Val;
+use typevm::value::{Val, Value};
 
 use crate::model::{BoardInfo, DeviceInfo, DeviceKind};
+
+/// The last address of the 64-bit space, where a range may end.
+type Max = num!(0xffff_ffff_ffff_ffff);
 
 /// The kinds of device a map may name: records whose fields are
 /// `[id, singleton, irq class]`, ids as [`DeviceKind`] numbers them.
@@ -44,30 +47,22 @@ pub mod kinds {
     );
 }
 
-/// A board: `board!` declares one.
-pub trait Board {
-    const INFO: BoardInfo;
-}
-
-/// A device map: `devices!` declares one.
-///
-/// # Safety
-///
-/// `DEVICES` must reflect exactly the records of `Devices` (the gate checks
-/// the types and links the reflection); `devices!` guarantees it.
-pub unsafe trait DeviceMap {
+/// A device map, as `devices!` declares it: its parts as types. The checks
+/// run on [`Input<Self>`], built from these parts by this crate, and the
+/// runtime device table and board facts are reflected from that same input.
+pub trait DeviceMap: 'static {
     /// The map's name.
     const NAME: &'static str;
-    /// The VM input: `[devices, board]`.
-    type Input;
-    /// The devices as HList of records (for checks that pair the map with
-    /// something else, such as the hypervisor's emulations).
+    /// The devices: a list of device records `[kind, base, size, irq]`.
     type Devices;
-    /// The board the map is for.
-    type Board: Board;
-    /// The devices, reflected flat.
-    const DEVICES: &'static [Val];
+    /// The board record the map is for (`board!`).
+    type Board;
 }
+
+/// The VM input of a map's checks: `[devices, board]`, top first.
+pub type Input<M> = frunk::HList![<M as DeviceMap>::Devices, <M as DeviceMap>::Board];
+/// The input of [`KindsEmulated`]: `[devices, emulated kinds]`.
+pub type EmulationInput<M, E> = frunk::HList![<M as DeviceMap>::Devices, E];
 
 typevm::reason! {
     /// A window not on a 4 KiB boundary.
@@ -86,6 +81,10 @@ typevm::reason! {
     pub OutsideDeviceRange: "devices: every window inside the board's device range",
         "device {0} lies outside the device address range of board {1}",
         "move the window into the board's `devices:` range";
+    /// A window that runs past the end of the address space.
+    pub WrapsAddressSpace: "devices: every window inside the board's device range",
+        "device {item} runs past the end of the 64-bit address space",
+        "a window may end exactly at 2^64 but not beyond: fix its base or size";
     /// A window over guest RAM.
     pub OverlapsRam: "devices: windows do not overlap RAM",
         "device {0} overlaps the RAM of board {1}",
@@ -129,47 +128,59 @@ typevm::program! {
     pub WindowsAligned = [
         Store<R0>, Pop, Load<R0>,
         dev: Uncons, Jz<@done>,                                    // tail, d
-            Dup, Dup, Field<U1>, Push<num!(0xfff)>, And, Push<U0>, Eq, Assert<MisalignedBase>,
-            Dup, Dup, Field<U2>, Push<num!(0xfff)>, And, Push<U0>, Eq, Assert<MisalignedSize>,
-            Dup, Field<U2>, Push<U0>, Eq, Push<U0>, Eq, Assert<EmptyWindow>,
+            Dup, Dup, Field<U1>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedBase>,
+            Dup, Dup, Field<U2>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedSize>,
+            Dup, Field<U2>, Push<U0>, Eq, Push<U0>, Eq, Report<EmptyWindow>,
             Jmp<@dev>,
         done: Halt,
     ];
 
-    /// Every window lies inside the board's device range.
+    /// Every window lies inside the board's device range, and none runs
+    /// past 2^64. Ranges compare by their last byte, so a range may end
+    /// exactly at 2^64.
     pub WindowsInDeviceRange = [
         Store<R0>, Store<R1>,
         Load<R1>, Field<U2>, Store<R5>,                            // r5 = range base
-        Load<R1>, Field<U2>, Load<R1>, Field<U3>, Add, Store<R6>,  // r6 = range end
+        Load<R1>, Field<U3>, Push<U1>, Sub, Load<R5>, Add, Store<R6>,  // r6 = range last
         Load<R0>,
         dev: Uncons, Jz<@done>,                                    // tail, d
-            Dup, Field<U1>, Load<R5>, Lt, Push<U0>, Eq,            // tail, d, base >= range base
-            Over, Dup, Field<U1>, Swap, Field<U2>, Add,            // tail, d, c1, end
-            Load<R6>, Swap, Lt, Push<U0>, Eq, And,                 // tail, d, inside
-            Load<R1>, Swap, Assert2<OutsideDeviceRange>,
-            Jmp<@dev>,
+            Dup, Field<U2>, Jz<@next>,                             // empty: `WindowsAligned`
+            Push<Max>, Over, Field<U1>, Sub,                       // tail, d, room to 2^64
+            Over, Field<U2>, Push<U1>, Sub, Lt, Jnz<@wraps>,       // room < size - 1
+            Dup, Field<U1>, Load<R5>, Lt, Jnz<@outside>,           // base < range base
+            Load<R6>, Over, Field<U1>, Lt, Jnz<@outside>,          // range last < base
+            Load<R6>, Over, Field<U1>, Sub,                        // tail, d, range last - base
+            Over, Field<U2>, Push<U1>, Sub, Lt, Jnz<@outside>,     // ... < size - 1
+        next: Pop, Jmp<@dev>,
+        outside: Load<R1>, Push<U0>, Report2<OutsideDeviceRange>, Jmp<@dev>,
+        wraps: Push<U0>, Report<WrapsAddressSpace>, Jmp<@dev>,
         done: Halt,
     ];
 
-    /// No window overlaps guest RAM or the hypervisor image.
+    /// No window overlaps guest RAM or the hypervisor image. Ranges compare
+    /// by their last byte (a window past 2^64 counts as ending there).
     pub WindowsClearOfRamAndImage = [
         Store<R0>, Store<R1>,
         Load<R1>, Field<U0>, Store<R5>,                            // r5 = ram base
-        Load<R1>, Field<U0>, Load<R1>, Field<U1>, Add, Store<R6>,  // r6 = ram end
+        Load<R1>, Field<U1>, Push<U1>, Sub, Load<R5>, Add, Store<R6>,  // r6 = ram last
         Load<R1>, Field<U4>, Store<R3>,                            // r3 = image base
-        Load<R1>, Field<U4>, Load<R1>, Field<U5>, Add, Store<R4>,  // r4 = image end
+        Load<R1>, Field<U5>, Push<U1>, Sub, Load<R3>, Add, Store<R4>,  // r4 = image last
         Load<R0>,
-        dev: Uncons, Jz<@done>, Dup,                               // tail, d, d
+        dev: Uncons, Jz<@done>,                                    // tail, d
+            // r7 = d's last byte
+            Dup, Field<U2>, Dup, Jz<@sized>, Push<U1>, Sub,
+        sized: Store<R2>, Push<Max>, Over, Field<U1>, Sub, Load<R2>, Lt, Jnz<@saturate>,
+            Dup, Field<U1>, Load<R2>, Add, Jmp<@last>,
+        saturate: Push<Max>,
+        last: Store<R7>,
             // The image first: it lies in RAM, and its rule says more.
-            Dup, Field<U1>, Load<R4>, Lt,                          // tail, d, d, base < image end
-            Over, Dup, Field<U1>, Swap, Field<U2>, Add,            // tail, d, d, c1, end
-            Load<R3>, Swap, Lt, And, Push<U0>, Eq,                 // tail, d, d, clear of the image
-            Load<R1>, Swap, Assert2<OverlapsImage>,                // tail, d
-            Dup, Field<U1>, Load<R6>, Lt,
-            Over, Dup, Field<U1>, Swap, Field<U2>, Add,
-            Load<R5>, Swap, Lt, And, Push<U0>, Eq,
-            Load<R1>, Swap, Assert2<OverlapsRam>,
-            Jmp<@dev>,
+            Dup, Field<U1>, Load<R4>, Swap, Lt,                    // image last < base
+            Load<R7>, Load<R3>, Lt, Or, Store<R2>,                 // ... or last < image base
+            Dup, Load<R1>, Load<R2>, Report2<OverlapsImage>,
+            Dup, Field<U1>, Load<R6>, Swap, Lt,
+            Load<R7>, Load<R5>, Lt, Or, Store<R2>,
+            Dup, Load<R1>, Load<R2>, Report2<OverlapsRam>,
+            Pop, Jmp<@dev>,
         done: Halt,
     ];
 
@@ -180,16 +191,26 @@ typevm::program! {
         outer: Load<R0>, Uncons, Jz<@done>,                        // tail, d
             Store<R2>, Dup, Store<R0>,                             // r2 = d, r0 = tail; tail
             Load<R2>, Field<U1>, Store<R5>,                        // r5 = d's base
-            Load<R2>, Field<U1>, Load<R2>, Field<U2>, Add, Store<R6>,  // r6 = d's end
+            // r6 = d's last byte
+            Load<R2>, Field<U2>, Dup, Jz<@d_sized>, Push<U1>, Sub,
+        d_sized: Store<R3>, Push<Max>, Load<R5>, Sub, Load<R3>, Lt, Jnz<@d_saturate>,
+            Load<R5>, Load<R3>, Add, Jmp<@d_last>,
+        d_saturate: Push<Max>,
+        d_last: Store<R6>,
             Load<R2>, Field<U3>, Store<R7>,                        // r7 = d's irq
         inner: Uncons, Jz<@outer>,                                 // tail', e
-            Dup, Dup, Field<U1>, Load<R6>, Lt,                     // tail', e, e, e.base < d.end
-            Swap, Dup, Field<U1>, Swap, Field<U2>, Add,            // tail', e, c1, e.end
-            Load<R5>, Swap, Lt, And, Push<U0>, Eq,                 // tail', e, disjoint
-            Over, Swap, Load<R2>, Swap, Assert2<OverlappingWindows>,   // tail', e
+            // r4 = e's last byte
+            Dup, Field<U2>, Dup, Jz<@e_sized>, Push<U1>, Sub,
+        e_sized: Store<R3>, Push<Max>, Over, Field<U1>, Sub, Load<R3>, Lt, Jnz<@e_saturate>,
+            Dup, Field<U1>, Load<R3>, Add, Jmp<@e_last>,
+        e_saturate: Push<Max>,
+        e_last: Store<R4>,
+            Dup, Field<U1>, Load<R6>, Swap, Lt,                    // d last < e base
+            Load<R4>, Load<R5>, Lt, Or, Store<R1>,                 // ... or e last < d base
+            Dup, Load<R2>, Load<R1>, Report2<OverlappingWindows>,  // tail', e
             Dup, Field<U3>, Load<R7>, Eq, Push<U0>, Eq,            // tail', e, irqs differ
             Load<R7>, Push<U0>, Eq, Or,                            // ... or d raises none
-            Load<R2>, Swap, Assert2<SharedInterrupt>,
+            Load<R2>, Swap, Report2<SharedInterrupt>,
             Jmp<@inner>,
         done: Halt,
     ];
@@ -203,11 +224,11 @@ typevm::program! {
             Load<R5>, Jz<@none>, Load<R5>, Push<U1>, Eq, Jnz<@spi>,
             Load<R6>, Push<num!(16)>, Lt, Push<U0>, Eq,
             Push<num!(31)>, Load<R6>, Lt, Push<U0>, Eq, And,
-            Assert<NotAPpi>, Jmp<@dev>,
+            Report<NotAPpi>, Jmp<@dev>,
         spi: Load<R6>, Push<num!(32)>, Lt, Push<U0>, Eq,
             Push<num!(1019)>, Load<R6>, Lt, Push<U0>, Eq, And,
-            Assert<NotAnSpi>, Jmp<@dev>,
-        none: Load<R6>, Push<U0>, Eq, Assert<UnexpectedInterrupt>, Jmp<@dev>,
+            Report<NotAnSpi>, Jmp<@dev>,
+        none: Load<R6>, Push<U0>, Eq, Report<UnexpectedInterrupt>, Jmp<@dev>,
         done: Halt,
     ];
 
@@ -217,7 +238,7 @@ typevm::program! {
         dev: Uncons, Jz<@done>,                                    // tail, d
             Dup, Field<U0>, Field<U1>, Jz<@skip>,                  // not a singleton kind
             Dup, Field<U0>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,  // r6 = 1 << kind
-            Dup, Load<R5>, Load<R6>, And, Push<U0>, Eq, Assert<SecondSingleton>,
+            Dup, Load<R5>, Load<R6>, And, Push<U0>, Eq, Report<SecondSingleton>,
             Load<R5>, Load<R6>, Or, Store<R5>,
         skip: Pop, Jmp<@dev>,
         done: Halt,
@@ -233,7 +254,7 @@ typevm::program! {
         devices: Load<R0>,
         dev: Uncons, Jz<@done>,
             Dup, Field<U0>, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Assert<NotEmulated>, Jmp<@dev>,
+            Report<NotEmulated>, Jmp<@dev>,
         done: Halt,
     ];
 }
@@ -245,12 +266,24 @@ pub const fn device_info(device: &Val) -> DeviceInfo {
     };
     let kind = match r.fields[0] {
         Val::Rec(k) => match DeviceKind::from_id(num_of(&k.fields[0])) {
-            Some(k) => k,
-            None => panic!("a kind record's field 0 is a `DeviceKind` id"),
+            // A kind is one of the records in `kinds`, not a look-alike: the
+            // checks read its singleton and interrupt-class fields, and the
+            // runtime trusts them.
+            Some(kind) if r.fields[0].same(&kind.record()) => kind,
+            _ => {
+                let mut m = typevm::message::Message::new();
+                m.push_str("the link gate refuses this configuration: device `");
+                m.push_str(r.name);
+                m.push_str("` is a `");
+                m.push_str(k.name);
+                m.push_str("`, which is not one of the device kinds of `programs::devices::kinds` (a look-alike record: the checks trusted its fields)");
+                panic!("{}", m.as_str());
+            }
         },
         _ => panic!("a device's field 0 is its kind"),
     };
     let irq = num_of(&r.fields[3]);
+    assert!(irq <= u32::MAX as u64, "an interrupt id fits in 32 bits");
     DeviceInfo {
         name: r.name,
         kind,
@@ -267,28 +300,55 @@ const fn num_of(v: &Val) -> u64 {
     }
 }
 
-/// The runtime device table of a map: entries in the order the map lists
-/// them. Crate-private: the gate is the only way to it from outside.
+typevm::reason! {
+    /// More devices than a map may hold.
+    pub TooManyDevices: "devices: at most 256 devices in a map",
+        "device {item} is the 257th of its map",
+        "a map holds at most 256 devices: split the board's devices between maps";
+}
+
+typevm::program! {
+    /// The runtime device table, output into memory: word `k` is the map's
+    /// `k`-th device record, `r0` the number of devices.
+    pub ReflectMap = [
+        Store<R0>, Pop, Load<R0>,
+        dev: Uncons, Jz<@done>,                                    // tail, d
+            Dup, Load<R1>, Push<num!(256)>, Lt, Assert<TooManyDevices>,
+            Load<R1>, Swap, Poke,
+            Load<R1>, Push<U1>, Add, Store<R1>, Jmp<@dev>,
+        done: Load<R1>, Store<R0>, Halt,
+    ];
+}
+
+/// The runtime device table of a map, output by [`ReflectMap`] run on
+/// [`Input<M>`], the very value the checks ran on, and its board (the
+/// record the checks compared the windows with). Crate-private: the gate is
+/// the only way to it from outside.
 pub(crate) struct Reflected<M>(core::marker::PhantomData<M>);
-impl<M: DeviceMap> Reflected<M> {
+impl<M: DeviceMap> Reflected<M>
+where
+    Input<M>: crate::gate::Reflects<ReflectMap>,
+    M::Board: Value,
+{
+    const OUT: typevm::reflect::Output = <Input<M> as crate::gate::Reflects<ReflectMap>>::OUTPUT;
+    const LEN: usize = crate::gate::word(&Self::OUT.r0) as usize;
     const TABLE: [DeviceInfo; 256] = {
-        let mut t = [DeviceInfo {
-            name: "",
-            kind: DeviceKind::Pl011,
-            base: 0,
-            size: 0,
-            irq: None,
-        }; 256];
-        assert!(M::DEVICES.len() <= 256, "a device map has at most 256 devices");
+        let mut t = [DeviceInfo::EMPTY; 256];
         let mut i = 0;
-        while i < M::DEVICES.len() {
-            t[i] = device_info(&M::DEVICES[i]);
+        while i < Self::LEN {
+            t[i] = device_info(&Self::OUT.memory[i]);
             i += 1;
         }
         t
     };
     /// The devices, in map order.
-    pub const DEVICES: &'static [DeviceInfo] = Self::TABLE.split_at(M::DEVICES.len()).0;
+    pub const DEVICES: &'static [DeviceInfo] = Self::TABLE.split_at(Self::LEN).0;
+    /// The board the checks compared the windows with.
+    pub const BOARD: BoardInfo = match <M::Board as Value>::VAL {
+        Val::Rec(r) => board_info(r),
+        // The checks read the board's fields, so it is a record.
+        _ => panic!("a board reflects as a record"),
+    };
 }
 
 /// The runtime facts of a reflected board record.

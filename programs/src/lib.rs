@@ -20,6 +20,7 @@
 extern crate self as programs;
 
 pub mod board;
+pub mod catalogue;
 pub mod devices;
 pub mod examples;
 pub mod gate;
@@ -29,7 +30,7 @@ pub mod model;
 
 pub use gate::{Accepted, Config};
 pub use handlers::HandlerTable;
-pub use lifecycle::StateId;
+pub use lifecycle::{StateId, StateOf};
 pub use model::*;
 pub use programs_macros::{board, devices, sp_lifecycle, sp_states, transition_handlers};
 

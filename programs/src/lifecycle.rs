@@ -3,54 +3,105 @@
 //! an accepted one.
 //!
 //! A table reaches the checks as the VM's input stack, top first:
-//! `[edges, declared, initial, terminal, reentrant, marked]`, where each is a
-//! list of records: states (`Display::Name`, field 0 = the state's id) and
-//! transitions ([`Edge`], fields 0 and 1 = the two states). `marked` is
-//! `initial ++ terminal ++ reentrant`.
+//! `[edges, declared, initial, terminal, reentrant, vocabulary]` (see
+//! [`Input`]), where each list holds records: states (field 0 = the state's
+//! id in its vocabulary, field 1 = the vocabulary) and transitions ([`Edge`],
+//! fields 0 and 1 = the two states). A vocabulary is a record whose field 0
+//! is its identity, a number `sp_states!` derives from the crate, the
+//! vocabulary's name and its states, so that two vocabularies never compare
+//! equal by accident.
 
-use typenum::{U0, U1};
+use frunk::HList;
+use typenum::{U0, U1, U2, Unsigned};
 use typevm::isa::{regs::*, *};
-use typevm::value::Val;
+use typevm::num;
+use typevm::value::{Declared, RecordOf, Val};
 
 use crate::model::LifecycleInfo;
 
-/// A state of a vocabulary declared with `sp_states!`.
-pub trait StateId {
+mod sealed {
+    pub trait Sealed {}
+}
+impl<T: typevm::value::Declared<Form = typevm::value::RecordOf<frunk::HList![Id, V]>>, Id: typenum::Unsigned, V>
+    sealed::Sealed for T
+{
+}
+
+/// A state: a record `[id, vocabulary]`, as `sp_states!` declares them.
+/// Sealed and derived from the record's fields, so the id the runtime uses
+/// is the id the checks read.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a state",
+    label = "not a state declared with `sp_states!`",
+    note = "states are declared with `programs::sp_states! {{ pub Vocabulary: A, B, C; }}`"
+)]
+pub trait StateId: sealed::Sealed {
     /// Its id: its position in the vocabulary (0..64).
     const ID: u8;
     /// Its name as written.
     const NAME: &'static str;
+    /// The vocabulary it belongs to.
+    type Vocabulary;
 }
+impl<T: Declared<Form = RecordOf<HList![Id, V]>>, Id: Unsigned, V> StateId for T {
+    const ID: u8 = {
+        assert!(Id::U64 < 64, "a state id is below 64");
+        Id::U8
+    };
+    const NAME: &'static str = T::NAME;
+    type Vocabulary = V;
+}
+
+/// `S` is a state of vocabulary `V`: what `sp_lifecycle!` requires of every
+/// state it names, at the name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a state of vocabulary `{V}`",
+    label = "not a state of `{V}`",
+    note = "a lifecycle table takes every state from the vocabulary it is declared `for`"
+)]
+pub trait StateOf<V> {}
+impl<S: StateId> StateOf<S::Vocabulary> for S {}
+
+/// Compile only if `S` is a state of vocabulary `V` (used by `sp_lifecycle!`
+/// at each state's name).
+pub const fn state_of<V, S: StateOf<V>>() {}
 
 typevm::record!(
     /// The transition `From -> To`.
     pub struct Edge<From, To> as typevm::value::Display::Arrow
 );
 
-/// A lifecycle table, as `sp_lifecycle!` declares it.
-///
-/// # Safety
-///
-/// The flat reflections (`EDGES`, `STATES`, `INITIAL`, `TERMINAL`,
-/// `REENTRANT`) must describe exactly the items of `Edges` and `Input` (the
-/// gate checks the types and links the reflections); `sp_lifecycle!`
-/// guarantees it.
-pub unsafe trait Table {
+/// A lifecycle table, as `sp_lifecycle!` declares it: its parts as types.
+/// The checks run on [`Input<Self>`], built from these parts by this crate,
+/// and the runtime table is reflected from that same input, so a hand
+/// implementation can only describe a table, never one the checks did not see.
+pub trait Table: 'static {
     /// The table's name.
     const NAME: &'static str;
-    /// The transitions, an HList of [`Edge`]s.
+    /// The vocabulary record the states come from.
+    type Vocabulary;
+    /// The transitions, a list of [`Edge`]s.
     type Edges;
-    /// The VM input: `[edges, declared, initial, terminal, reentrant, marked]`.
-    type Input;
-    /// The transitions, reflected flat (each a [`Val::Rec`] of an [`Edge`]).
-    const EDGES: &'static [Val];
-    /// The declared states, reflected flat.
-    const STATES: &'static [Val];
-    /// The initial, terminal and reentrant states, reflected flat.
-    const INITIAL: &'static [Val];
-    const TERMINAL: &'static [Val];
-    const REENTRANT: &'static [Val];
+    /// The declared states, a list.
+    type States;
+    /// The initial states (the checks require exactly one).
+    type Initial;
+    /// The states that may be dead ends.
+    type Terminal;
+    /// The initial states that may be entered again.
+    type Reentrant;
 }
+
+/// The VM input of a table's checks: `[edges, declared, initial, terminal,
+/// reentrant, vocabulary]`, top first.
+pub type Input<T> = HList![
+    <T as Table>::Edges,
+    <T as Table>::States,
+    <T as Table>::Initial,
+    <T as Table>::Terminal,
+    <T as Table>::Reentrant,
+    <T as Table>::Vocabulary
+];
 
 typevm::reason! {
     /// A transition names a state the table does not declare.
@@ -61,6 +112,18 @@ typevm::reason! {
     pub UndeclaredMarkedState: "lifecycle: every state named is declared",
         "state {item} is named in `initial:`, `terminal:` or `reentrant:` but not declared in `states:`",
         "add {item} to the table's `states:` line";
+    /// A state of another vocabulary in `states:`.
+    pub ForeignDeclaredState: "lifecycle: every state named is declared",
+        "state {0} in `states:` is not a state of vocabulary {1}",
+        "a table takes its states from the vocabulary it is declared `for`: use a state of {1}";
+    /// A transition names a state of another vocabulary.
+    pub ForeignState: "lifecycle: every state named is declared",
+        "transition {0} names a state that is not of vocabulary {1}",
+        "a table takes its states from the vocabulary it is declared `for`: use states of {1}";
+    /// `initial:`, `terminal:` or `reentrant:` names a state of another vocabulary.
+    pub ForeignMarkedState: "lifecycle: every state named is declared",
+        "state {0} in `initial:`, `terminal:` or `reentrant:` is not a state of vocabulary {1}",
+        "a table takes its states from the vocabulary it is declared `for`: use a state of {1}";
     /// No initial state.
     pub NoInitialState: "lifecycle: exactly one initial state",
         "the table declares no initial state",
@@ -88,28 +151,41 @@ typevm::reason! {
 }
 
 typevm::program! {
-    /// Every state a transition, `initial:`, `terminal:` or `reentrant:`
-    /// names is in `states:`.
+    /// Every state `states:`, a transition, `initial:`, `terminal:` or
+    /// `reentrant:` names is of the table's vocabulary, and every state
+    /// named is in `states:`.
     pub StatesDeclared = [
-        Store<R0>, Store<R1>, Pop, Pop, Pop, Store<R2>,
-        // r5 = mask of declared ids
+        Store<R0>, Store<R1>, Store<R2>, Store<R3>, Store<R4>, Store<R7>,
+        Load<R7>, Field<U0>, Store<R6>,                            // r6 = the vocabulary's identity
+        // r5 = mask of declared ids, each of the vocabulary
         Load<R1>,
-        declared: Uncons, Jz<@edges>,
+        declared: Uncons, Jz<@edges>,                              // tail, s
+            Dup, Load<R7>, Over, Field<U1>, Field<U0>, Load<R6>, Eq,
+            Report2<ForeignDeclaredState>,
             Field<U0>, Push<U1>, Swap, Shl, Load<R5>, Or, Store<R5>, Jmp<@declared>,
         edges: Load<R0>,
-        edge: Uncons, Jz<@marked>,
+        edge: Uncons, Jz<@initial>,                                // tail, e
+            Dup, Field<U0>, Field<U1>, Field<U0>, Load<R6>, Eq,    // tail, e, from of V?
+            Over, Field<U1>, Field<U1>, Field<U0>, Load<R6>, Eq, And, Store<R1>,
+            Dup, Load<R7>, Load<R1>, Report2<ForeignState>,        // tail, e
             Dup, Dup, Field<U0>,                                   // tail, e, e, from
             Dup, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,    // tail, e, e, from, declared?
-            Assert2<UndeclaredState>,
+            Report2<UndeclaredState>,
             Dup, Dup, Field<U1>,
             Dup, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Assert2<UndeclaredState>,
+            Report2<UndeclaredState>,
             Pop, Jmp<@edge>,
-        marked: Load<R2>,
-        mark: Uncons, Jz<@done>,
+        initial: Load<R2>, Push<U0>, Jmp<@marks>,
+        terminal: Load<R3>, Push<U1>, Jmp<@marks>,
+        reentrant: Load<R4>, Push<U2>, Jmp<@marks>,
+        marks: Store<R1>,                                          // r1 = which list; list
+        mark: Uncons, Jz<@next_list>,                              // tail, s
+            Dup, Load<R7>, Over, Field<U1>, Field<U0>, Load<R6>, Eq,
+            Report2<ForeignMarkedState>,
             Dup, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Assert<UndeclaredMarkedState>, Jmp<@mark>,
-        done: Halt,
+            Report<UndeclaredMarkedState>, Jmp<@mark>,
+        next_list: Load<R1>, Jz<@terminal>, Load<R1>, Push<U1>, Eq, Jnz<@reentrant>,
+        Halt,
     ];
 
     /// Exactly one state is initial.
@@ -117,9 +193,9 @@ typevm::program! {
         Pop, Pop, Store<R2>, Pop, Pop, Pop,
         Load<R2>, Uncons, Jz<@none>,
         Pop, Uncons, Jz<@one>,
-        Pop, Pop, Load<R2>, Fail<SeveralInitialStates>,
+        Pop, Pop, Load<R2>, Push<U0>, Report<SeveralInitialStates>, Halt,
         one: Halt,
-        none: Push<U0>, Fail<NoInitialState>,
+        none: Push<U0>, Push<U0>, Report<NoInitialState>, Halt,
     ];
 
     /// No transition is listed twice. Memory word `from` holds the mask of
@@ -131,7 +207,7 @@ typevm::program! {
             Dup, Field<U0>, Field<U0>, Store<R5>,                  // r5 = from
             Dup, Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,  // r6 = 1 << to
             Load<R5>, Peek, Load<R6>, And, Push<U0>, Eq,           // tail, e, unseen?
-            Assert<DuplicateTransition>,                           // tail
+            Report<DuplicateTransition>,                           // tail
             Load<R5>, Load<R5>, Peek, Load<R6>, Or, Poke,
             Jmp<@edge>,
         done: Halt,
@@ -154,7 +230,7 @@ typevm::program! {
         Load<R1>,
         state: Uncons, Jz<@done>,                                  // tail, s
             Load<R7>, Over, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Assert2<UnreachableState>, Jmp<@state>,
+            Report2<UnreachableState>, Jmp<@state>,
         done: Halt,
         no_initial: Halt,                                          // `OneInitialState` reports it
     ];
@@ -172,7 +248,7 @@ typevm::program! {
         state: Uncons, Jz<@done>,                                  // tail, s
             Dup, Field<U0>, Dup, Load<R5>, Swap, Shr,              // tail, s, id, out >> id
             Swap, Load<R6>, Swap, Shr, Or, Push<U1>, And,          // tail, s, leaves-or-terminal
-            Assert<DeadEnd>, Jmp<@state>,
+            Report<DeadEnd>, Jmp<@state>,
         done: Halt,
     ];
 
@@ -187,107 +263,103 @@ typevm::program! {
         edges: Load<R0>,
         edge: Uncons, Jz<@done>,                                   // tail, e
             Load<R7>, Over, Field<U1>, Field<U0>, Load<R5>, Eq, Push<U0>, Eq,
-            Assert2<EntersInitialState>, Jmp<@edge>,
+            Report2<EntersInitialState>, Jmp<@edge>,
         done: Halt,
     ];
 }
 
-/// The legal-transition masks of a table: `legal[from]` has bit `to` for
-/// every transition, indexed by vocabulary id.
-pub const fn legal_masks(edges: &[Val]) -> [u64; 64] {
-    let mut legal = [0u64; 64];
-    let mut i = 0;
-    while i < edges.len() {
-        let (from, to) = edge_ids(&edges[i]);
-        legal[from as usize] |= 1 << to;
-        i += 1;
-    }
-    legal
+typevm::program! {
+    /// The runtime table, output into memory: word `from` is the mask of
+    /// `from`'s targets, word `64 + id` the state record with that id, word
+    /// 128 the initial state's id, word 129 the mask of terminal states.
+    pub ReflectTable = [
+        Store<R0>, Store<R1>, Store<R2>, Store<R3>, Pop, Pop,
+        Load<R0>,
+        edge: Uncons, Jz<@states>,                                 // tail, e
+            Dup, Field<U0>, Field<U0>, Store<R5>,
+            Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,
+            Load<R5>, Load<R5>, Peek, Load<R6>, Or, Poke, Jmp<@edge>,
+        states: Load<R1>,
+        state: Uncons, Jz<@initial>,                               // tail, s
+            Dup, Field<U0>, Push<num!(64)>, Add, Swap, Poke, Jmp<@state>,
+        initial: Load<R2>, Uncons, Jz<@terminal>,
+            Field<U0>, Push<num!(128)>, Swap, Poke, Pop,
+        terminal: Load<R3>,
+        mark: Uncons, Jz<@done>,
+            Field<U0>, Push<U1>, Swap, Shl, Load<R7>, Or, Store<R7>, Jmp<@mark>,
+        done: Push<num!(129)>, Load<R7>, Poke,
+            Push<U0>, Store<R0>, Halt,                             // r0: a number, not the list
+    ];
 }
 
-/// The ids of a reflected [`Edge`].
+/// The ids of a reflected [`Edge`]'s states.
 pub const fn edge_ids(edge: &Val) -> (u8, u8) {
     match edge {
         Val::Rec(r) => (state_id(&r.fields[0]), state_id(&r.fields[1])),
-        // `sp_lifecycle!` reflects every transition as an `Edge` record.
+        // The checks read field 0 and 1 of every transition as states.
         _ => panic!("a transition reflects as an `Edge` record"),
     }
 }
 
-/// The id of a reflected state.
+/// The id of a reflected state (field 0, as the checks read it).
 pub const fn state_id(state: &Val) -> u8 {
     match state {
         Val::Rec(r) => match r.fields[0] {
-            Val::Num(n) => n as u8,
-            _ => panic!("a state's field 0 is its id"),
+            Val::Num(n) if n < 64 => n as u8,
+            // The checks shift by the id; an id of 64 or more faults there.
+            _ => panic!("a state's field 0 is its id, below 64"),
         },
-        // `sp_states!` reflects every state as a record.
+        // The checks read field 0 of every state.
         _ => panic!("a state reflects as a record"),
     }
 }
 
-/// A reflected state's name.
-pub const fn state_name(state: &Val) -> &'static str {
-    match state {
-        Val::Rec(r) => r.name,
-        // `sp_states!` reflects every state as a record.
-        _ => panic!("a state reflects as a record"),
-    }
-}
-
-/// State names indexed by vocabulary id (`""` for ids the table does not declare).
-pub const fn state_names(states: &[Val]) -> [&'static str; 64] {
-    let mut names = [""; 64];
-    let mut i = 0;
-    while i < states.len() {
-        names[state_id(&states[i]) as usize] = state_name(&states[i]);
-        i += 1;
-    }
-    names
-}
-
-/// One past the largest declared id.
-pub const fn id_span(states: &[Val]) -> usize {
-    let mut n = 0;
-    let mut i = 0;
-    while i < states.len() {
-        let id = state_id(&states[i]) as usize + 1;
-        if id > n {
-            n = id;
-        }
-        i += 1;
-    }
-    n
-}
-
-/// The mask of the given states' ids.
-pub const fn id_mask(states: &[Val]) -> u64 {
-    let mut m = 0;
-    let mut i = 0;
-    while i < states.len() {
-        m |= 1 << state_id(&states[i]);
-        i += 1;
-    }
-    m
-}
-
-/// The runtime table of a lifecycle table. Crate-private: the gate
-/// ([`crate::Accepted::CHECKED`]) is the only way to it from outside.
+/// The runtime table of a lifecycle table, output by [`ReflectTable`] run
+/// on [`Input<T>`], the very value the checks ran on. Crate-private: the
+/// gate ([`crate::Accepted::CHECKED`]) is the only way to it from outside.
 pub(crate) struct Reflected<T>(core::marker::PhantomData<T>);
-impl<T: Table> Reflected<T> {
-    const NAMES: [&'static str; 64] = state_names(T::STATES);
-    const LEGAL: [u64; 64] = legal_masks(T::EDGES);
-    const SPAN: usize = id_span(T::STATES);
+impl<T: Table> Reflected<T>
+where
+    Input<T>: crate::gate::Reflects<ReflectTable>,
+{
+    const OUT: [Val; 256] = <Input<T> as crate::gate::Reflects<ReflectTable>>::OUTPUT.memory;
+    /// One past the largest declared id.
+    const SPAN: usize = {
+        let mut n = 0;
+        let mut id = 0;
+        while id < 64 {
+            if let Val::Rec(_) = Self::OUT[64 + id] {
+                n = id + 1;
+            }
+            id += 1;
+        }
+        n
+    };
+    const NAMES: [&'static str; 64] = {
+        let mut names = [""; 64];
+        let mut id = 0;
+        while id < 64 {
+            if let Val::Rec(r) = Self::OUT[64 + id] {
+                names[id] = r.name;
+            }
+            id += 1;
+        }
+        names
+    };
+    const LEGAL: [u64; 64] = {
+        let mut legal = [0; 64];
+        let mut id = 0;
+        while id < 64 {
+            legal[id] = crate::gate::word(&Self::OUT[id]);
+            id += 1;
+        }
+        legal
+    };
     /// Names, initial state, terminal mask and legal masks, indexed by id.
     pub const INFO: LifecycleInfo = LifecycleInfo {
         states: Self::NAMES.split_at(Self::SPAN).0,
-        // The gate evaluates this only next to the checks, which require
-        // exactly one initial state; anything else reads as state 0.
-        initial: match T::INITIAL {
-            [s] => state_id(s),
-            _ => 0,
-        },
-        terminal: id_mask(T::TERMINAL),
+        initial: crate::gate::word(&Self::OUT[128]) as u8,
+        terminal: crate::gate::word(&Self::OUT[129]),
         legal: Self::LEGAL.split_at(Self::SPAN).0,
     };
 }

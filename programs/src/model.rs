@@ -1,7 +1,8 @@
 //! The value-level model of an accepted configuration: what the hypervisor
 //! image links. Every value here is reflected from the type program that the
-//! checks accepted (see `crate::gate`); nothing in this module is filled in by
-//! hand.
+//! checks accepted (see `crate::gate`): the fields are private and nothing
+//! outside this crate can make one, so a table that reaches the hypervisor
+//! is one the checks saw.
 
 /// The kinds of virtual device a device map may name.
 ///
@@ -46,6 +47,19 @@ impl DeviceKind {
         }
     }
 
+    /// The kind's record, as the checks read it.
+    pub const fn record(self) -> typevm::Val {
+        use crate::devices::kinds;
+        use typevm::value::Value;
+        match self {
+            DeviceKind::Pl011 => <kinds::Pl011 as Value>::VAL,
+            DeviceKind::Pl031 => <kinds::Pl031 as Value>::VAL,
+            DeviceKind::GicV3Distributor => <kinds::GicV3Distributor as Value>::VAL,
+            DeviceKind::GicV3Redistributor => <kinds::GicV3Redistributor as Value>::VAL,
+            DeviceKind::VirtioMmio => <kinds::VirtioMmio as Value>::VAL,
+        }
+    }
+
     /// The name users write in `devices!`.
     pub const fn name(self) -> &'static str {
         match self {
@@ -61,18 +75,43 @@ impl DeviceKind {
 /// One window of an accepted device map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeviceInfo {
-    /// The name the user gave the device (`uart0`).
-    pub name: &'static str,
-    pub kind: DeviceKind,
-    /// Guest-physical base address of the MMIO window.
-    pub base: u64,
-    /// Size of the window in bytes (a multiple of 4 KiB).
-    pub size: u64,
-    /// The interrupt the device raises, if any (an SPI id, 32..=1019).
-    pub irq: Option<u32>,
+    pub(crate) name: &'static str,
+    pub(crate) kind: DeviceKind,
+    pub(crate) base: u64,
+    pub(crate) size: u64,
+    pub(crate) irq: Option<u32>,
 }
 
 impl DeviceInfo {
+    pub(crate) const EMPTY: DeviceInfo = DeviceInfo {
+        name: "",
+        kind: DeviceKind::Pl011,
+        base: 0,
+        size: 0,
+        irq: None,
+    };
+
+    /// The name the user gave the device (`uart0`).
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+    /// Its kind.
+    pub const fn kind(&self) -> DeviceKind {
+        self.kind
+    }
+    /// Guest-physical base address of the MMIO window.
+    pub const fn base(&self) -> u64 {
+        self.base
+    }
+    /// Size of the window in bytes (a multiple of 4 KiB).
+    pub const fn size(&self) -> u64 {
+        self.size
+    }
+    /// The interrupt the device raises, if any (an SPI id, 32..=1019).
+    pub const fn irq(&self) -> Option<u32> {
+        self.irq
+    }
+
     /// Does the window contain `addr`?
     pub const fn contains(&self, addr: u64) -> bool {
         addr >= self.base && addr - self.base < self.size
@@ -85,14 +124,30 @@ impl DeviceInfo {
 /// `from -> to` is a transition of the table. At most 64 states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LifecycleInfo {
-    pub states: &'static [&'static str],
-    pub initial: u8,
-    /// Bit `s` set when state `s` is declared terminal.
-    pub terminal: u64,
-    pub legal: &'static [u64],
+    pub(crate) states: &'static [&'static str],
+    pub(crate) initial: u8,
+    pub(crate) terminal: u64,
+    pub(crate) legal: &'static [u64],
 }
 
 impl LifecycleInfo {
+    /// State names indexed by id (`""` for an id the table does not declare).
+    pub const fn states(&self) -> &'static [&'static str] {
+        self.states
+    }
+    /// The initial state's id.
+    pub const fn initial(&self) -> u8 {
+        self.initial
+    }
+    /// Bit `s` set when state `s` is declared terminal.
+    pub const fn terminal(&self) -> u64 {
+        self.terminal
+    }
+    /// `legal()[from]` has bit `to` set when `from -> to` is a transition.
+    pub const fn legal(&self) -> &'static [u64] {
+        self.legal
+    }
+
     /// Is `from -> to` a transition of the table? Out-of-range ids are not.
     #[inline(always)]
     pub const fn allows(&self, from: u8, to: u8) -> bool {
@@ -116,14 +171,42 @@ impl LifecycleInfo {
 /// The fixed facts of the board a device map is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BoardInfo {
-    pub name: &'static str,
-    /// Guest RAM window.
-    pub ram_base: u64,
-    pub ram_size: u64,
-    /// The range device windows must lie in.
-    pub device_base: u64,
-    pub device_size: u64,
-    /// The range reserved for the hypervisor image (never mapped to a guest).
-    pub image_base: u64,
-    pub image_size: u64,
+    pub(crate) name: &'static str,
+    pub(crate) ram_base: u64,
+    pub(crate) ram_size: u64,
+    pub(crate) device_base: u64,
+    pub(crate) device_size: u64,
+    pub(crate) image_base: u64,
+    pub(crate) image_size: u64,
+}
+
+impl BoardInfo {
+    /// The board's name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+    /// Guest RAM: base.
+    pub const fn ram_base(&self) -> u64 {
+        self.ram_base
+    }
+    /// Guest RAM: size.
+    pub const fn ram_size(&self) -> u64 {
+        self.ram_size
+    }
+    /// The range device windows must lie in: base.
+    pub const fn device_base(&self) -> u64 {
+        self.device_base
+    }
+    /// The range device windows must lie in: size.
+    pub const fn device_size(&self) -> u64 {
+        self.device_size
+    }
+    /// The range reserved for the hypervisor image (never mapped to a guest): base.
+    pub const fn image_base(&self) -> u64 {
+        self.image_base
+    }
+    /// The range reserved for the hypervisor image: size.
+    pub const fn image_size(&self) -> u64 {
+        self.image_size
+    }
 }

@@ -12,7 +12,7 @@
 mod common;
 use common::*;
 
-const STATES: &str = "programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted; }\n";
+const STATES: &str = "programs::sp_states! { pub SpState: Reset, Idle, Running, Blocked, Preempted; }\n";
 const EDGES: [(&str, &str); 8] = [
     ("Reset", "Idle"),
     ("Idle", "Running"),
@@ -40,7 +40,7 @@ fn checked(
 ) -> String {
     let mut s = String::from(states);
     s += &format!(
-        "programs::sp_lifecycle! {{ pub Lifecycle {{ states: {}; initial: {};\n",
+        "programs::sp_lifecycle! {{ pub Lifecycle for SpState {{ states: {}; initial: {};\n",
         names.join(", "),
         names[0]
     );
@@ -206,9 +206,9 @@ fn dense_lifecycle(n: usize) -> String {
             }
         }
     }
-    let mut s = format!("programs::sp_states! {{ pub {}; }}\n", names.join(", "));
+    let mut s = format!("programs::sp_states! {{ pub SpState: {}; }}\n", names.join(", "));
     s += &format!(
-        "programs::sp_lifecycle! {{ pub Dense {{ states: {}; initial: S0;\n",
+        "programs::sp_lifecycle! {{ pub Dense for SpState {{ states: {}; initial: S0;\n",
         names.join(", ")
     );
     for (f, t) in &edges {

@@ -10,5 +10,6 @@ fn checks() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/vm/*.rs");
     t.compile_fail("ui/config/*.rs");
+    t.compile_fail("ui/gate/*.rs");
     t.pass("ui/pass/*.rs");
 }

@@ -158,6 +158,22 @@ typevm::program! {
     Fail2Pair = [Push<U1>, Push<Window>, Fail2<WindowTooSmall>, Halt];
     Assert2Passes = [Push<U1>, Push<U2>, Push<U1>, Assert2<WindowTooSmall>, Halt];
     Assert2Fails = [Push<U1>, Push<U2>, Push<U0>, Assert2<WindowTooSmall>, Halt];
+    ReportPasses = [Push<Window>, Push<U1>, Report<WindowTooSmall>, Halt];
+    ReportGoesOn = [
+        Push<Window>, Push<U0>, Report<WindowTooSmall>,
+        Push<U7>, Push<U0>, Report<WindowTooSmall>,
+        Push<U1>, Push<Window>, Push<U0>, Report2<WindowTooSmall>,
+        Push<U3>, Halt,
+    ];
+    ReportOnList = [Push<U1>, Push<HList![]>, Report<WindowTooSmall>, Halt];
+    Report2Underflow = [Push<U1>, Push<U0>, Report2<WindowTooSmall>, Halt];
+    // Report 20 violations: 16 are kept, 4 counted.
+    ReportTwenty = [
+        again: Load<R0>, Push<U0>, Report<WindowTooSmall>,
+               Load<R0>, Push<U1>, Add, Dup, Store<R0>,
+               Push<U20>, Eq, Jz<@again>,
+               Halt,
+    ];
     // Labels: write i at address i for every address, then sum memory.
     MemoryFill = [
         fill: Load<R0>, Dup, Poke,
@@ -261,6 +277,27 @@ same!(assert2_fails: Assert2Fails => |s: &Snapshot| match s.verdict.status {
     other => panic!("{other:?}"),
 });
 same!(memory_fill: MemoryFill => halted_with(255 * 256 / 2));
+same!(report_passes: ReportPasses => |s: &Snapshot| assert_eq!(s.verdict.status, Status::Halted));
+same!(report_goes_on: ReportGoesOn => |s: &Snapshot| {
+    // Every violation is kept, in order, and the run went on to `Halt`.
+    assert_eq!(top(s), Val::Num(3));
+    let Status::Reported(v) = s.verdict.status else { panic!("{:?}", s.verdict) };
+    assert_eq!((v.len(), v.dropped), (3, 0));
+    assert!(matches!(v.kept[0], Some(typevm::reflect::Note { item: Item::One(Val::Rec(r)), .. }) if r.name == "Window"));
+    assert!(matches!(v.kept[1], Some(typevm::reflect::Note { item: Item::One(Val::Num(7)), .. })));
+    assert!(matches!(v.kept[2], Some(typevm::reflect::Note { item: Item::Pair(Val::Num(1), Val::Rec(_)), .. })));
+    let m = typevm::message::verdict_message(&s.verdict, "ReportGoesOn", "W", 0);
+    assert_eq!(m.as_str().matches("check `tests: windows` failed for `W`").count(), 3, "{m}");
+});
+same!(report_on_list: ReportOnList => faulted("typevm", "`{op}` expects a number"));
+same!(report2_underflow: Report2Underflow => faulted("typevm", "stack underflow"));
+same!(report_twenty: ReportTwenty => |s: &Snapshot| {
+    let Status::Reported(v) = s.verdict.status else { panic!("{:?}", s.verdict) };
+    assert_eq!((v.len(), v.dropped), (16, 4));
+    assert!(matches!(v.kept[15], Some(typevm::reflect::Note { item: Item::One(Val::Num(15)), .. })));
+    let m = typevm::message::verdict_message(&s.verdict, "ReportTwenty", "", 0);
+    assert!(m.as_str().ends_with("... and 4 more violations of this check"), "{m}");
+});
 
 // ------------------------------------------------------------ tick counting
 

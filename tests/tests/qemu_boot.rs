@@ -105,18 +105,18 @@ fn boots_runs_partitions_and_powers_off() {
     let lc = ACCEPTED.lifecycle();
     has(
         &log,
-        &format!("lifecycle: {} states [{}]", lc.states.len(), lc.states.join(", ")),
+        &format!("lifecycle: {} states [{}]", lc.states().len(), lc.states().join(", ")),
     );
-    let legal: u32 = lc.legal.iter().map(|m| m.count_ones()).sum();
+    let legal: u32 = lc.legal().iter().map(|m| m.count_ones()).sum();
     has(&log, &format!("lifecycle: {legal} legal transitions"));
     for d in ACCEPTED.devices() {
-        let irq = d.irq.map_or("-".to_string(), |i| i.to_string());
+        let irq = d.irq().map_or("-".to_string(), |i| i.to_string());
         let line = format!(
             "{:<6} {:<18} base {:#010x} size {:#09x} irq {irq}",
-            d.name,
-            d.kind.name(),
-            d.base,
-            d.size
+            d.name(),
+            d.kind().name(),
+            d.base(),
+            d.size()
         );
         has(&log, &line);
     }
@@ -141,8 +141,8 @@ fn boots_runs_partitions_and_powers_off() {
     has(&log, "[sp0] call interrupted: sp1 was preempted, resuming it with RUN");
 
     // Every transition of the accepted table happened, through its handler.
-    for from in 0..lc.states.len() as u8 {
-        for to in 0..lc.states.len() as u8 {
+    for from in 0..lc.states().len() as u8 {
+        for to in 0..lc.states().len() as u8 {
             let seen = log.lines().any(|l| {
                 l.starts_with("[lifecycle] sp")
                     && l.contains(&format!(": {} -> {} (handler ", lc.name(from), lc.name(to)))

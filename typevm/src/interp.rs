@@ -3,8 +3,9 @@
 //! instructions costs `N` extra ticks), so a budget means the same at both
 //! levels, and it can trace every tick for `explain`.
 
+use crate::machine::MAX_NOTES;
 use crate::reason::{self, Reason, ReasonInfo};
-use crate::reflect::{Dir, Item, Op, Status, Verdict};
+use crate::reflect::{Dir, Item, Note, Op, Status, Verdict, Violations};
 use crate::value::Val;
 
 /// Most values the twin's stack holds (the type level has no such limit; a
@@ -35,6 +36,8 @@ pub struct Tick<'a> {
     /// The stack after the tick, bottom first.
     pub stack: &'a [Val],
     pub regs: &'a [Val; 8],
+    /// Violations reported so far (`Report`, `Report2`), this tick's included.
+    pub reported: u64,
 }
 
 /// The end of a twin run.
@@ -76,6 +79,7 @@ pub struct OutsideTwin {
 
 struct Machine<'p> {
     program: &'p [Op],
+    notes: Violations,
     regs: [Val; 8],
     memory: [Val; MEMORY_WORDS],
     stack: [Val; STACK_CAP],
@@ -111,6 +115,16 @@ impl<'p> Machine<'p> {
         self.stack[self.depth] = v;
         self.depth += 1;
         Ok(())
+    }
+
+    /// Keep a reported violation while there is room, else count it.
+    fn note(&mut self, note: Note) {
+        let kept = self.notes.len();
+        if kept < MAX_NOTES {
+            self.notes.kept[kept] = Some(note);
+        } else {
+            self.notes.dropped += 1;
+        }
     }
 
     fn fault<R: Reason>(&self, item: Item, pc: usize) -> Next {
@@ -363,6 +377,23 @@ impl<'p> Machine<'p> {
                     });
                 }
             }
+            Op::Report(reason) | Op::Report2(reason) => {
+                let two = matches!(op, Op::Report2(_));
+                need!(if two { 3 } else { 2 });
+                let c = pop!();
+                let item = if two {
+                    let (y, x) = (pop!(), pop!());
+                    Item::Pair(x, y)
+                } else {
+                    Item::One(pop!())
+                };
+                let Some(c) = c.num() else {
+                    return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
+                };
+                if c == 0 {
+                    self.note(Note { reason, item });
+                }
+            }
             Op::Assert(reason) => {
                 need!(2);
                 let (c, x) = (pop!(), pop!());
@@ -393,6 +424,7 @@ pub fn run_traced(
 ) -> Result<Finished, OutsideTwin> {
     let mut m = Machine {
         program,
+        notes: Violations::NONE,
         regs: [Val::Num(0); 8],
         memory: [Val::Num(0); MEMORY_WORDS],
         stack: [Val::Num(0); STACK_CAP],
@@ -431,12 +463,17 @@ pub fn run_traced(
             mode: mode_before,
             stack: &m.stack[..m.depth],
             regs: &m.regs,
+            reported: m.notes.len() as u64 + m.notes.dropped,
         });
         match next {
             Next::Continue => {}
             Next::Halt => {
                 break Verdict {
-                    status: Status::Halted,
+                    status: if m.notes.is_empty() {
+                        Status::Halted
+                    } else {
+                        Status::Reported(m.notes)
+                    },
                     pc: pc_before,
                     op,
                 };

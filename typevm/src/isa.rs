@@ -32,6 +32,12 @@
 //! | `Assert<R>` | pop a condition and an item; if the condition is 0, fault `R` about the item |
 //! | `Fail2<R>` | pop two items; stop with fault `R` about the pair |
 //! | `Assert2<R>` | pop a condition and two items; if the condition is 0, fault `R` about the pair |
+//! | `Report<R>` | pop a condition and an item; if the condition is 0, note violation `R` about the item and go on |
+//! | `Report2<R>` | pop a condition and two items; if the condition is 0, note violation `R` about the pair and go on |
+//!
+//! A run that reported a violation and then executes `Halt` is *rejected*
+//! with every violation it noted (the first 16, and how many more), so a
+//! check reports every offending item, not only the first.
 //!
 //! A jump moves across the program one instruction per tick (see
 //! [`crate::machine`]), so a jump over `N` instructions costs `N` ticks.
@@ -41,10 +47,11 @@ use frunk::{HCons, HNil};
 use typenum::{B0, U0, U1, UInt, UTerm};
 
 use crate::machine::*;
-use crate::num::{self, AddW, BitW, CmpW, Fuel64, Overflow, ShlW, ShrW, SubW, Underflow};
+use crate::num::{self, AddW, BitW, CmpW, Fuel64, Inc, Overflow, ShlW, ShrW, SubW, Underflow};
 use crate::reason::{self, Reason};
 use crate::reflect::{Dir, Op};
 use crate::value::{Class, ListK, ListShape, NumK, RecK, Record, Value};
+use rules::*;
 
 /// An instruction: a type with a reflected opcode.
 pub trait Instr {
@@ -152,6 +159,19 @@ impl<R: Reason> Instr for Assert2<R> {
     const OP: Op = Op::Assert2(&R::INFO);
 }
 
+/// Pop a condition and an item; when the condition is 0, note violation
+/// `R` about the item and go on.
+pub struct Report<R>(PhantomData<R>);
+impl<R: Reason> Instr for Report<R> {
+    const OP: Op = Op::Report(&R::INFO);
+}
+/// Pop a condition and two items; when the condition is 0, note violation
+/// `R` about the pair and go on.
+pub struct Report2<R>(PhantomData<R>);
+impl<R: Reason> Instr for Report2<R> {
+    const OP: Op = Op::Report2(&R::INFO);
+}
+
 /// Jump distance: `N` instructions forward (0 continues with the next one).
 pub struct Fwd<N>(PhantomData<N>);
 /// Jump distance: to the instruction `N` before the jump (0 is the jump itself).
@@ -209,18 +229,12 @@ pub mod regs {
 }
 use regs::*;
 
-/// Read and write one register of a register file.
-pub trait Register<Regs> {
-    const INDEX: u8;
-    type Get;
-    type Set<V>;
-}
 macro_rules! registers {
     ($($r:ident $i:literal: [$($b:ident),*] $x:ident [$($a:ident),*];)*) => {$(
-        impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem> Register<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>> for $r {
+        impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg> Register<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>> for $r {
             const INDEX: u8 = $i;
             type Get = $x;
-            type Set<V> = Regs<$($b,)* V $(, $a)*, Mem>;
+            type Set<V> = Regs<$($b,)* V $(, $a)*, Mem, Lg>;
         }
         impl Instr for Load<$r> { const OP: Op = Op::Load($i); }
         impl Instr for Store<$r> { const OP: Op = Op::Store($i); }
@@ -239,19 +253,10 @@ registers! {
 
 // ---------------------------------------------------------------- results
 
-/// An instruction's value result.
-pub struct Ok<V>(PhantomData<V>);
-/// An instruction's fault result.
-pub struct Err<Rs, It>(PhantomData<(Rs, It)>);
-
-/// Continue after a result: push it, or fault with the stack as it was.
-pub trait Resume<R, S, B, A, Orig> {
-    type Next;
-}
-impl<V, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Ok<V> {
+impl<V, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Produced<V> {
     type Next = Vm<R, HCons<V, S>, B, A, Ready>;
 }
-impl<Rs, It, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Err<Rs, It> {
+impl<Rs, It, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
 }
 
@@ -315,26 +320,17 @@ macro_rules! needs_three {
     )*};
 }
 needs_one! { Pop; Dup; Store<Rn> [Rn]; Uncons; Field<N> [N]; Fail<Rs> [Rs]; Jz<D> [D]; Jnz<D> [D]; Peek; }
-needs_two! { Swap; Over; Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; Assert<Rs> [Rs]; Fail2<Rs> [Rs]; Poke; }
-needs_three! { Assert2<Rs> [Rs]; }
+needs_two! { Swap; Over; Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; Assert<Rs> [Rs]; Fail2<Rs> [Rs]; Poke; Report<Rs> [Rs]; }
+needs_three! { Assert2<Rs> [Rs]; Report2<Rs> [Rs]; }
 
 // ------------------------------------------------------------ arithmetic
 
-/// The value rule of a binary operation on two numbers: `Ok<V>` or `Err<..>`.
-pub trait NumOp<X, Y> {
-    type Out;
-}
-/// Dispatch on the operands' kinds: numbers go to [`NumOp`], anything else
-/// faults with `NotANumber` about the first operand that is not one.
-pub trait Binary<KX, KY, X, Y> {
-    type Out;
-}
 impl<Op: NumOp<X, Y>, X, Y> Binary<NumK, NumK, X, Y> for Op {
     type Out = <Op as NumOp<X, Y>>::Out;
 }
 macro_rules! not_numbers {
     ($($kx:ty, $ky:ty => $bad:ident;)*) => {$(
-        impl<Op, X, Y> Binary<$kx, $ky, X, Y> for Op { type Out = Err<reason::NotANumber, $bad>; }
+        impl<Op, X, Y> Binary<$kx, $ky, X, Y> for Op { type Out = Refused<reason::NotANumber, $bad>; }
     )*};
 }
 not_numbers! {
@@ -342,43 +338,33 @@ not_numbers! {
     RecK, ListK => X; RecK, RecK => X; NumK, ListK => Y; NumK, RecK => Y;
 }
 
-/// Map an arithmetic outcome to an instruction result (`Overflow` and
-/// `Underflow` become faults about the operands).
-pub trait Checked<X, Y> {
-    type Out;
-}
 impl<X, Y> Checked<X, Y> for Overflow {
-    type Out = Err<reason::ArithmeticOverflow, Pair<X, Y>>;
+    type Out = Refused<reason::ArithmeticOverflow, Pair<X, Y>>;
 }
 impl<X, Y> Checked<X, Y> for Underflow {
-    type Out = Err<reason::SubtractUnderflow, Pair<X, Y>>;
+    type Out = Refused<reason::SubtractUnderflow, Pair<X, Y>>;
 }
 impl<X, Y> Checked<X, Y> for UTerm {
-    type Out = Ok<UTerm>;
+    type Out = Produced<UTerm>;
 }
 impl<X, Y, U, Bt> Checked<X, Y> for UInt<U, Bt> {
-    type Out = Ok<UInt<U, Bt>>;
+    type Out = Produced<UInt<U, Bt>>;
 }
 
-/// A shift outcome: `Overflow` means the amount was 64 or more (for `Shr`)
-/// or the result did not fit (for `Shl`, when the amount was in range).
-pub trait ShiftChecked<X, Y, Amount> {
-    type Out;
-}
 impl<X, Y, A> ShiftChecked<X, Y, A> for UTerm {
-    type Out = Ok<UTerm>;
+    type Out = Produced<UTerm>;
 }
 impl<X, Y, A, U, Bt> ShiftChecked<X, Y, A> for UInt<U, Bt> {
-    type Out = Ok<UInt<U, Bt>>;
+    type Out = Produced<UInt<U, Bt>>;
 }
 impl<X, Y> ShiftChecked<X, Y, num::Less> for Overflow {
-    type Out = Err<reason::ArithmeticOverflow, Pair<X, Y>>;
+    type Out = Refused<reason::ArithmeticOverflow, Pair<X, Y>>;
 }
 impl<X, Y> ShiftChecked<X, Y, num::Equal> for Overflow {
-    type Out = Err<reason::ShiftTooFar, Pair<X, Y>>;
+    type Out = Refused<reason::ShiftTooFar, Pair<X, Y>>;
 }
 impl<X, Y> ShiftChecked<X, Y, num::Greater> for Overflow {
-    type Out = Err<reason::ShiftTooFar, Pair<X, Y>>;
+    type Out = Refused<reason::ShiftTooFar, Pair<X, Y>>;
 }
 
 /// 64 as a typenum.
@@ -399,7 +385,7 @@ where
 macro_rules! bitwise {
     ($($i:ident => $op:ty;)*) => {$(
         impl<X: BitW<$op, Y>, Y> NumOp<X, Y> for $i {
-            type Out = Ok<<X as BitW<$op, Y>>::Out>;
+            type Out = Produced<<X as BitW<$op, Y>>::Out>;
         }
     )*};
 }
@@ -417,10 +403,6 @@ where
     type Out = <<X as ShrW<Y>>::Out as ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>>::Out;
 }
 
-/// An order as the result of `Eq` (`Self` = `Equal` gives 1).
-pub trait IsEq {
-    type Out;
-}
 impl IsEq for num::Equal {
     type Out = U1;
 }
@@ -429,10 +411,6 @@ impl IsEq for num::Less {
 }
 impl IsEq for num::Greater {
     type Out = U0;
-}
-/// An order as the result of `Lt` (`Self` = `Less` gives 1).
-pub trait IsLt {
-    type Out;
 }
 impl IsLt for num::Less {
     type Out = U1;
@@ -447,13 +425,13 @@ impl<X: CmpW<Y, num::Equal>, Y> NumOp<X, Y> for Eq
 where
     <X as CmpW<Y, num::Equal>>::Out: IsEq,
 {
-    type Out = Ok<<<X as CmpW<Y, num::Equal>>::Out as IsEq>::Out>;
+    type Out = Produced<<<X as CmpW<Y, num::Equal>>::Out as IsEq>::Out>;
 }
 impl<X: CmpW<Y, num::Equal>, Y> NumOp<X, Y> for Lt
 where
     <X as CmpW<Y, num::Equal>>::Out: IsLt,
 {
-    type Out = Ok<<<X as CmpW<Y, num::Equal>>::Out as IsLt>::Out>;
+    type Out = Produced<<<X as CmpW<Y, num::Equal>>::Out as IsLt>::Out>;
 }
 
 macro_rules! binary_instr {
@@ -473,10 +451,6 @@ binary_instr! { Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; }
 
 // ------------------------------------------------------------------ jumps
 
-/// Start a jump from the machine whose `Behind` has the jump at its head.
-pub trait Jump<R, S, B, A> {
-    type Next;
-}
 impl<R, S, B, A> Jump<R, S, B, A> for Fwd<UTerm> {
     type Next = Vm<R, S, B, A, Ready>;
 }
@@ -496,11 +470,6 @@ impl<D: Jump<R, S, B, A>, R, S, B, A> Execute<R, S, B, A> for Jmp<D> {
     type Next = <D as Jump<R, S, B, A>>::Next;
 }
 
-/// A conditional jump's decision on its popped condition. `Self` is
-/// `Jz<D>` or `Jnz<D>`; `K` the condition's kind.
-pub trait Branch<K, C, R, S, B, A, Orig> {
-    type Next;
-}
 macro_rules! branch {
     ($($i:ident: zero => $z:ident, nonzero => $nz:ident;)*) => {$(
         impl<D, R, S, B, A, Orig> Branch<NumK, UTerm, R, S, B, A, Orig> for $i<D>
@@ -530,14 +499,6 @@ macro_rules! branch {
         }
     )*};
 }
-/// Take the jump or fall through.
-pub struct Taken;
-/// See [`Taken`].
-pub struct NotTaken;
-/// Select between jumping and falling through.
-pub trait Pick<W, D, R, S, B, A> {
-    type Next;
-}
 impl<D: Jump<R, S, B, A>, R, S, B, A> Pick<Taken, D, R, S, B, A> for () {
     type Next = <D as Jump<R, S, B, A>>::Next;
 }
@@ -558,10 +519,6 @@ impl<Rs, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Fail<Rs> {
     type Next = Faulted<Rs, X, AtHead, R, HCons<X, S>, B, A>;
 }
 
-/// `Assert`'s decision on its condition's kind and value.
-pub trait Check<K, C, X, R, S, B, A, Orig> {
-    type Next;
-}
 impl<Rs, X, R, S, B, A, Orig> Check<NumK, UTerm, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Faulted<Rs, X, AtHead, R, Orig, B, A>;
 }
@@ -583,19 +540,11 @@ where
 
 // ------------------------------------------------------------------ data
 
-/// `Uncons` on a value of kind `K`.
-pub trait UnconsK<K, L, R, S, B, A> {
-    type Next;
-}
 impl<L: ListShape, R, S, B, A> UnconsK<ListK, L, R, S, B, A> for Uncons
 where
     Uncons: UnconsShape<<L as ListShape>::Shape, R, S, B, A>,
 {
     type Next = <Uncons as UnconsShape<<L as ListShape>::Shape, R, S, B, A>>::Next;
-}
-/// `Uncons` on a list's shape.
-pub trait UnconsShape<Shape, R, S, B, A> {
-    type Next;
 }
 impl<R, S, B, A> UnconsShape<HNil, R, S, B, A> for Uncons {
     type Next = Vm<R, HCons<U0, S>, B, A, Ready>;
@@ -616,15 +565,11 @@ where
     type Next = <Uncons as UnconsK<<L as Class>::K, L, R, S, B, A>>::Next;
 }
 
-/// Field `N` of a field list: `Ok<V>`, or `Err` when there are fewer fields.
-pub trait Nth<N> {
-    type Out;
-}
 impl<H, T> Nth<UTerm> for HCons<H, T> {
-    type Out = Ok<H>;
+    type Out = Produced<H>;
 }
 impl<N> Nth<N> for HNil {
-    type Out = Err<reason::NoSuchField, NoItem>;
+    type Out = Refused<reason::NoSuchField, NoItem>;
 }
 impl<H, T, U, Bt, N1> Nth<UInt<U, Bt>> for HCons<H, T>
 where
@@ -634,10 +579,6 @@ where
     type Out = <T as Nth<N1>>::Out;
 }
 
-/// `Field<N>` on a value of kind `K`.
-pub trait FieldK<K, X, R, S, B, A> {
-    type Next;
-}
 impl<N, X: Record, R, S, B, A> FieldK<RecK, X, R, S, B, A> for Field<N>
 where
     X::Fields: Nth<N>,
@@ -651,14 +592,10 @@ impl<N, X, R, S, B, A> FieldK<NumK, X, R, S, B, A> for Field<N> {
 impl<N, X, R, S, B, A> FieldK<ListK, X, R, S, B, A> for Field<N> {
     type Next = Faulted<reason::NotARecord, X, AtHead, R, HCons<X, S>, B, A>;
 }
-/// Push the field, or fault naming the record.
-pub trait FieldResult<X, R, S, B, A> {
-    type Next;
-}
-impl<V, X, R, S, B, A> FieldResult<X, R, S, B, A> for Ok<V> {
+impl<V, X, R, S, B, A> FieldResult<X, R, S, B, A> for Produced<V> {
     type Next = Vm<R, HCons<V, S>, B, A, Ready>;
 }
-impl<It, X, R, S, B, A> FieldResult<X, R, S, B, A> for Err<reason::NoSuchField, It> {
+impl<It, X, R, S, B, A> FieldResult<X, R, S, B, A> for Refused<reason::NoSuchField, It> {
     type Next = Faulted<reason::NoSuchField, X, AtHead, R, HCons<X, S>, B, A>;
 }
 impl<N, X: Class, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Field<N>
@@ -672,10 +609,6 @@ impl<Rs, X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Fail2<Rs>
     type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, HCons<Y, HCons<X, S>>, B, A>;
 }
 
-/// `Assert2`'s decision on its condition's kind and value.
-pub trait Check2<K, C, X, Y, R, S, B, A, Orig> {
-    type Next;
-}
 impl<Rs, X, Y, R, S, B, A, Orig> Check2<NumK, UTerm, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, Orig, B, A>;
 }
@@ -695,15 +628,46 @@ where
     type Next = <Assert2<Rs> as Check2<<C as Class>::K, C, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
 }
 
+// --------------------------------------------------------------- reports
+
+/// `Note<N>`: the log after noting `N` (kept while there is room, else counted).
+impl<N, L, Rm, D> Note<N> for Notes<L, HCons<(), Rm>, D> {
+    type Out = Notes<HCons<N, L>, Rm, D>;
+}
+impl<N, L, D: Inc> Note<N> for Notes<L, HNil, D> {
+    type Out = Notes<L, HNil, <D as Inc>::Out>;
+}
+/// `Report<R>`/`Report2<R>` on condition `C` of kind `K`: zero notes `N`.
+impl<N, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: Note<N>, S, B, A, Orig> Noting<NumK, UTerm, N, S, B, A, Orig>
+    for Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>
+{
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, <Lg as Note<N>>::Out>, S, B, A, Ready>;
+}
+impl<U, Bt, N, R, S, B, A, Orig> Noting<NumK, UInt<U, Bt>, N, S, B, A, Orig> for R {
+    type Next = Vm<R, S, B, A, Ready>;
+}
+impl<C, N, R, S, B, A, Orig> Noting<ListK, C, N, S, B, A, Orig> for R {
+    type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+}
+impl<C, N, R, S, B, A, Orig> Noting<RecK, C, N, S, B, A, Orig> for R {
+    type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+}
+impl<Rs, C: Class, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Report<Rs>
+where
+    R: Noting<<C as Class>::K, C, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>,
+{
+    type Next = <R as Noting<<C as Class>::K, C, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>>::Next;
+}
+impl<Rs, C: Class, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Report2<Rs>
+where
+    R: Noting<<C as Class>::K, C, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
+{
+    type Next =
+        <R as Noting<<C as Class>::K, C, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
+}
+
 // ----------------------------------------------------------------- memory
 
-/// An address split into its page and word nibbles, or `Err` when it is
-/// not below 256.
-pub trait Address {
-    type Out;
-}
-/// A valid address: page nibble `P0..P3`, word nibble `W0..W3` (low bit first).
-pub struct Addr<W0, W1, W2, W3, P0, P1, P2, P3>(PhantomData<(W0, W1, W2, W3, P0, P1, P2, P3)>);
 impl<X, W0, W1, W2, W3, P0, P1, P2, P3, Hi, Out> Address for X
 where
     X: num::Split8<Lo = num::C8<W0, W1, W2, W3, P0, P1, P2, P3>, Hi = Hi>,
@@ -711,35 +675,24 @@ where
 {
     type Out = Out;
 }
-/// `Ok<Addr>` when the high part is zero, else `Err` naming the address.
-pub trait AddressInRange<Hi, Ad, X> {
-    type Out;
-}
 impl<Ad, X> AddressInRange<UTerm, Ad, X> for () {
-    type Out = Ok<Ad>;
+    type Out = Produced<Ad>;
 }
 impl<U, Bt, Ad, X> AddressInRange<UInt<U, Bt>, Ad, X> for () {
-    type Out = Err<reason::AddressOutOfRange, X>;
+    type Out = Refused<reason::AddressOutOfRange, X>;
 }
 
-/// `Peek` with a checked address.
-pub trait PeekAt<R, S, B, A, Orig> {
-    type Next;
-}
-impl<W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Page, Word, S, B, A, Orig>
-    PeekAt<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>, S, B, A, Orig> for Ok<Addr<W0, W1, W2, W3, P0, P1, P2, P3>>
+impl<W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg, Page, Word, S, B, A, Orig>
+    PeekAt<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A, Orig>
+    for Produced<Addr<W0, W1, W2, W3, P0, P1, P2, P3>>
 where
     Mem: crate::memory::Select<P0, P1, P2, P3, Out = Page>,
     Page: crate::memory::Select<W0, W1, W2, W3, Out = Word>,
 {
-    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>, HCons<Word, S>, B, A, Ready>;
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, HCons<Word, S>, B, A, Ready>;
 }
-impl<Rs, It, R, S, B, A, Orig> PeekAt<R, S, B, A, Orig> for Err<Rs, It> {
+impl<Rs, It, R, S, B, A, Orig> PeekAt<R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
-}
-/// `Peek` on an address of kind `K`.
-pub trait PeekK<K, X, R, S, B, A> {
-    type Next;
 }
 impl<X: Address, R, S, B, A> PeekK<NumK, X, R, S, B, A> for Peek
 where
@@ -760,25 +713,18 @@ where
     type Next = <Peek as PeekK<<X as Class>::K, X, R, S, B, A>>::Next;
 }
 
-/// `Poke` with a checked address.
-pub trait PokeAt<V, R, S, B, A, Orig> {
-    type Next;
-}
-impl<V, W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Page, Page2, Mem2, S, B, A, Orig>
-    PokeAt<V, Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>, S, B, A, Orig> for Ok<Addr<W0, W1, W2, W3, P0, P1, P2, P3>>
+impl<V, W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg, Page, Page2, Mem2, S, B, A, Orig>
+    PokeAt<V, Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A, Orig>
+    for Produced<Addr<W0, W1, W2, W3, P0, P1, P2, P3>>
 where
     Mem: crate::memory::Select<P0, P1, P2, P3, Out = Page>,
     Page: crate::memory::Replace<W0, W1, W2, W3, V, Out = Page2>,
     Mem: crate::memory::Replace<P0, P1, P2, P3, Page2, Out = Mem2>,
 {
-    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem2>, S, B, A, Ready>;
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem2, Lg>, S, B, A, Ready>;
 }
-impl<V, Rs, It, R, S, B, A, Orig> PokeAt<V, R, S, B, A, Orig> for Err<Rs, It> {
+impl<V, Rs, It, R, S, B, A, Orig> PokeAt<V, R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
-}
-/// `Poke` on an address of kind `K`.
-pub trait PokeK<K, X, V, R, S, B, A> {
-    type Next;
 }
 impl<X: Address, V, R, S, B, A> PokeK<NumK, X, V, R, S, B, A> for Poke
 where
@@ -797,4 +743,166 @@ where
     Poke: PokeK<<X as Class>::K, X, V, R, S, B, A>,
 {
     type Next = <Poke as PokeK<<X as Class>::K, X, V, R, S, B, A>>::Next;
+}
+
+// ------------------------------------------------------------------ rules
+
+/// The per-kind dispatch traits and intermediate results of the rules
+/// above. The module is private, so no other crate can name, and therefore
+/// implement, any of them: what an instruction does with a value is decided
+/// here and only here (together with the sealed [`Class`]).
+mod rules {
+    use core::marker::PhantomData;
+
+    /// The log after noting a violation.
+    pub trait Note<N> {
+        type Out;
+    }
+
+    /// `Report`'s decision on its condition's kind and value, on the register file `Self`.
+    pub trait Noting<K, C, N, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// Read and write one register of a register file.
+    pub trait Register<Regs> {
+        const INDEX: u8;
+        type Get;
+        type Set<V>;
+    }
+
+    /// Continue after a result: push it, or fault with the stack as it was.
+    pub trait Resume<R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// The value rule of a binary operation on two numbers: `Produced<V>` or `Refused<..>`.
+    pub trait NumOp<X, Y> {
+        type Out;
+    }
+
+    /// Dispatch on the operands' kinds: numbers go to [`NumOp`], anything else
+    /// faults with `NotANumber` about the first operand that is not one.
+    pub trait Binary<KX, KY, X, Y> {
+        type Out;
+    }
+
+    /// Map an arithmetic outcome to an instruction result (`Overflow` and
+    /// `Underflow` become faults about the operands).
+    pub trait Checked<X, Y> {
+        type Out;
+    }
+
+    /// A shift outcome: `Overflow` means the amount was 64 or more (for `Shr`)
+    /// or the result did not fit (for `Shl`, when the amount was in range).
+    pub trait ShiftChecked<X, Y, Amount> {
+        type Out;
+    }
+
+    /// An order as the result of `Eq` (`Self` = `Equal` gives 1).
+    pub trait IsEq {
+        type Out;
+    }
+
+    /// An order as the result of `Lt` (`Self` = `Less` gives 1).
+    pub trait IsLt {
+        type Out;
+    }
+
+    /// Start a jump from the machine whose `Behind` has the jump at its head.
+    pub trait Jump<R, S, B, A> {
+        type Next;
+    }
+
+    /// A conditional jump's decision on its popped condition. `Self` is
+    /// `Jz<D>` or `Jnz<D>`; `K` the condition's kind.
+    pub trait Branch<K, C, R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// Select between jumping and falling through.
+    pub trait Pick<W, D, R, S, B, A> {
+        type Next;
+    }
+
+    /// `Assert`'s decision on its condition's kind and value.
+    pub trait Check<K, C, X, R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// `Uncons` on a value of kind `K`.
+    pub trait UnconsK<K, L, R, S, B, A> {
+        type Next;
+    }
+
+    /// `Uncons` on a list's shape.
+    pub trait UnconsShape<Shape, R, S, B, A> {
+        type Next;
+    }
+
+    /// Field `N` of a field list: `Produced<V>`, or `Err` when there are fewer fields.
+    pub trait Nth<N> {
+        type Out;
+    }
+
+    /// `Field<N>` on a value of kind `K`.
+    pub trait FieldK<K, X, R, S, B, A> {
+        type Next;
+    }
+
+    /// Push the field, or fault naming the record.
+    pub trait FieldResult<X, R, S, B, A> {
+        type Next;
+    }
+
+    /// `Assert2`'s decision on its condition's kind and value.
+    pub trait Check2<K, C, X, Y, R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// An address split into its page and word nibbles, or `Err` when it is
+    /// not below 256.
+    pub trait Address {
+        type Out;
+    }
+
+    /// `Produced<Addr>` when the high part is zero, else `Err` naming the address.
+    pub trait AddressInRange<Hi, Ad, X> {
+        type Out;
+    }
+
+    /// `Peek` with a checked address.
+    pub trait PeekAt<R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// `Peek` on an address of kind `K`.
+    pub trait PeekK<K, X, R, S, B, A> {
+        type Next;
+    }
+
+    /// `Poke` with a checked address.
+    pub trait PokeAt<V, R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// `Poke` on an address of kind `K`.
+    pub trait PokeK<K, X, V, R, S, B, A> {
+        type Next;
+    }
+
+    /// An instruction's value result.
+    pub struct Produced<V>(PhantomData<V>);
+
+    /// An instruction's fault result.
+    pub struct Refused<Rs, It>(PhantomData<(Rs, It)>);
+
+    /// A valid address: page nibble `P0..P3`, word nibble `W0..W3` (low bit first).
+    pub struct Addr<W0, W1, W2, W3, P0, P1, P2, P3>(PhantomData<(W0, W1, W2, W3, P0, P1, P2, P3)>);
+
+    /// Take the jump or fall through.
+    pub struct Taken;
+
+    /// See [`Taken`].
+    pub struct NotTaken;
 }

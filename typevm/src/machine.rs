@@ -54,11 +54,24 @@ pub struct NoItem;
 /// The item of a fault about two operands.
 pub struct Pair<X, Y>(PhantomData<(X, Y)>);
 
-/// Eight registers, `r0`..`r7`, each holding any value, and the memory
-/// (see [`crate::memory`]).
-pub struct Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>(PhantomData<(X0, X1, X2, X3, X4, X5, X6, X7, Mem)>);
-/// All registers and all memory zero.
-pub type ZeroRegs = Regs<U0, U0, U0, U0, U0, U0, U0, U0, crate::memory::ZeroMemory>;
+/// Eight registers, `r0`..`r7`, each holding any value, the memory (see
+/// [`crate::memory`]) and the log of reported violations ([`Notes`]).
+pub struct Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Log>(PhantomData<(X0, X1, X2, X3, X4, X5, X6, X7, Mem, Log)>);
+/// All registers and all memory zero, nothing reported.
+pub type ZeroRegs = Regs<U0, U0, U0, U0, U0, U0, U0, U0, crate::memory::ZeroMemory, NoNotes>;
+
+/// The violations a run reported with `Report`/`Report2`: `List` holds the
+/// first [`MAX_NOTES`] as [`Noted`], newest first; `Room` is a list of one
+/// unit per note still kept; `Dropped` counts the ones past the limit. The
+/// limit keeps the machine type (and its reflection) small whatever the
+/// number of violations.
+pub struct Notes<List, Room, Dropped>(PhantomData<(List, Room, Dropped)>);
+/// One reported violation: reason `R` about `Item` (a value or a [`Pair`]).
+pub struct Noted<R, Item>(PhantomData<(R, Item)>);
+/// Most violations a run keeps.
+pub const MAX_NOTES: usize = 16;
+/// A log with nothing reported and room for [`MAX_NOTES`].
+pub type NoNotes = Notes<HNil, frunk::HList![(), (), (), (), (), (), (), (), (), (), (), (), (), (), (), ()], U0>;
 
 /// The machine before its first tick: registers zero, `Stack` as given
 /// (the program's input), the whole program ahead.

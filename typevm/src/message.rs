@@ -5,7 +5,7 @@ use crate::reflect::{Dir, Item, Op, Status, Verdict};
 use crate::value::{Display, Val};
 
 /// Capacity of a message.
-pub const MESSAGE_CAP: usize = 1024;
+pub const MESSAGE_CAP: usize = 8192;
 
 /// A fixed-capacity string usable in const fns. Text past the capacity is
 /// cut and marked with `...`.
@@ -196,7 +196,7 @@ impl Message {
                 self.push_dec(*n);
                 self.push_str(">>");
             }
-            Op::Fail(r) | Op::Assert(r) | Op::Fail2(r) | Op::Assert2(r) => {
+            Op::Fail(r) | Op::Assert(r) | Op::Fail2(r) | Op::Assert2(r) | Op::Report(r) | Op::Report2(r) => {
                 self.push_str("<\"");
                 self.push_str(r.check);
                 self.push_str("\">");
@@ -403,6 +403,23 @@ pub const fn verdict_message(v: &Verdict, program: &str, subject: &str, budget: 
             m.push_str("\nhelp: ");
             m.push_template(reason.help, &item, v.op, v.pc);
         }
+        Status::Reported(notes) => {
+            let mut i = 0;
+            while i < notes.kept.len() {
+                if let Some(note) = &notes.kept[i] {
+                    if i > 0 {
+                        m.push_byte(b'\n');
+                    }
+                    push_note(&mut m, note, subject, v);
+                }
+                i += 1;
+            }
+            if notes.dropped > 0 {
+                m.push_str("\n... and ");
+                m.push_dec(notes.dropped);
+                m.push_str(" more violations of this check");
+            }
+        }
         Status::Exhausted => {
             m.push_str("typevm fault in `");
             m.push_str(program);
@@ -422,6 +439,22 @@ pub const fn verdict_message(v: &Verdict, program: &str, subject: &str, budget: 
         }
     }
     m
+}
+
+/// One reported violation, as a failed check reads.
+pub const fn push_note(m: &mut Message, note: &crate::reflect::Note, subject: &str, v: &Verdict) {
+    m.push_str("check `");
+    m.push_str(note.reason.check);
+    m.push_str("` failed");
+    if !subject.is_empty() {
+        m.push_str(" for `");
+        m.push_str(subject);
+        m.push_byte(b'`');
+    }
+    m.push_str(": ");
+    m.push_template(note.reason.message, &note.item, v.op, v.pc);
+    m.push_str("\nhelp: ");
+    m.push_template(note.reason.help, &note.item, v.op, v.pc);
 }
 
 /// Fail const evaluation with the verdict's message unless the run halted.

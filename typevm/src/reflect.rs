@@ -1,7 +1,7 @@
 //! Reflection: instructions, programs and final machines as const values.
 
 use frunk::{HCons, HNil};
-use typenum::{UInt, UTerm, Unsigned};
+use typenum::Unsigned;
 
 use crate::isa::Instr;
 use crate::machine::*;
@@ -47,6 +47,8 @@ pub enum Op {
     Assert(&'static ReasonInfo),
     Fail2(&'static ReasonInfo),
     Assert2(&'static ReasonInfo),
+    Report(&'static ReasonInfo),
+    Report2(&'static ReasonInfo),
 }
 
 impl Op {
@@ -81,6 +83,8 @@ impl Op {
             Op::Assert(_) => "Assert",
             Op::Fail2(_) => "Fail2",
             Op::Assert2(_) => "Assert2",
+            Op::Report(_) => "Report",
+            Op::Report2(_) => "Report2",
         }
     }
 }
@@ -103,7 +107,8 @@ pub struct OpNode {
 }
 
 /// Reflection of a list of instructions (the zipper's `Behind` or `Ahead`).
-/// Recursive in the list's length: for the zipper of a program, not for data.
+/// It recurses over the list eight instructions per level, so a program of
+/// `n` instructions needs `n / 8` levels of the recursion limit.
 pub trait OpList {
     const LIST: Option<&'static OpNode>;
     const LEN: usize;
@@ -112,12 +117,44 @@ impl OpList for HNil {
     const LIST: Option<&'static OpNode> = None;
     const LEN: usize = 0;
 }
-impl<I: Instr, T: OpList> OpList for HCons<I, T> {
-    const LIST: Option<&'static OpNode> = Some(&OpNode {
-        op: I::OP,
-        next: T::LIST,
-    });
-    const LEN: usize = 1 + T::LEN;
+/// `OpList` for lists that start with `$n` instructions and go on with `$rest`.
+macro_rules! op_list {
+    ($($n:literal: [$($i:ident),+] $rest:ident;)*) => {$(
+        impl<$($i: Instr,)+ $rest: OpList> OpList for op_list!(@list [$($i),+] $rest) {
+            const LIST: Option<&'static OpNode> = op_list!(@nodes [$($i),+] $rest);
+            const LEN: usize = $n + $rest::LEN;
+        }
+    )*};
+    (@list [$i:ident $(, $is:ident)*] $rest:ident) => { HCons<$i, op_list!(@list [$($is),*] $rest)> };
+    (@list [] $rest:ident) => { $rest };
+    (@nodes [$i:ident $(, $is:ident)*] $rest:ident) => {
+        Some(&OpNode { op: $i::OP, next: op_list!(@nodes [$($is),*] $rest) })
+    };
+    (@nodes [] $rest:ident) => { $rest::LIST };
+}
+// Eight at a time, and the shorter tails end in `HNil` so no two impls overlap.
+op_list! {
+    8: [I0, I1, I2, I3, I4, I5, I6, I7] T;
+}
+/// The tails of fewer than eight instructions.
+macro_rules! op_tail {
+    ($($n:literal: [$($i:ident),+];)*) => {$(
+        impl<$($i: Instr),+> OpList for op_list!(@list [$($i),+] HNil) {
+            const LIST: Option<&'static OpNode> = op_tail!(@nodes [$($i),+]);
+            const LEN: usize = $n;
+        }
+    )*};
+    (@nodes [$i:ident $(, $is:ident)*]) => { Some(&OpNode { op: $i::OP, next: op_tail!(@nodes [$($is),*]) }) };
+    (@nodes []) => { None };
+}
+op_tail! {
+    1: [I0];
+    2: [I0, I1];
+    3: [I0, I1, I2];
+    4: [I0, I1, I2, I3];
+    5: [I0, I1, I2, I3, I4];
+    6: [I0, I1, I2, I3, I4, I5];
+    7: [I0, I1, I2, I3, I4, I5, I6];
 }
 
 /// The `n`th node of a reflected list.
@@ -153,24 +190,85 @@ impl FaultItem for NoItem {
 impl<X: Value, Y: Value> FaultItem for Pair<X, Y> {
     const ITEM: Item = Item::Pair(X::VAL, Y::VAL);
 }
-impl FaultItem for UTerm {
-    const ITEM: Item = Item::One(Val::Num(0));
+impl<T: Value> FaultItem for T {
+    const ITEM: Item = Item::One(T::VAL);
 }
-impl<U: Unsigned, B: typenum::Bit> FaultItem for UInt<U, B> {
-    const ITEM: Item = Item::One(Val::Num(<Self as Unsigned>::U64));
+
+/// One violation a run reported.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Note {
+    pub reason: &'static ReasonInfo,
+    pub item: Item,
 }
-impl FaultItem for HNil {
-    const ITEM: Item = Item::One(Val::Nil);
+
+/// The violations a run reported, in the order it reported them: the first
+/// [`MAX_NOTES`](crate::machine::MAX_NOTES), and how many more.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Violations {
+    pub kept: [Option<Note>; crate::machine::MAX_NOTES],
+    pub dropped: u64,
 }
-impl<H: Value, T: Value> FaultItem for HCons<H, T> {
-    const ITEM: Item = Item::One(<Self as Value>::VAL);
+
+impl Violations {
+    /// Nothing reported.
+    pub const NONE: Violations = Violations {
+        kept: [None; crate::machine::MAX_NOTES],
+        dropped: 0,
+    };
+    /// Was anything reported?
+    pub const fn is_empty(&self) -> bool {
+        self.kept[0].is_none()
+    }
+    /// How many were kept.
+    pub const fn len(&self) -> usize {
+        let mut n = 0;
+        while n < crate::machine::MAX_NOTES && self.kept[n].is_some() {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// Reflection of a run's log, oldest first.
+pub trait NoteVals {
+    const NOTES: Violations;
+}
+/// The kept notes of a list, newest first, put in reporting order.
+pub trait NoteList {
+    const LEN: usize;
+    const NOTES: [Option<Note>; crate::machine::MAX_NOTES];
+}
+impl NoteList for HNil {
+    const LEN: usize = 0;
+    const NOTES: [Option<Note>; crate::machine::MAX_NOTES] = [None; crate::machine::MAX_NOTES];
+}
+impl<Rs: Reason, It: FaultItem, T: NoteList> NoteList for HCons<Noted<Rs, It>, T> {
+    const LEN: usize = 1 + T::LEN;
+    const NOTES: [Option<Note>; crate::machine::MAX_NOTES] = {
+        // The list is newest first: this note comes after the older ones.
+        let mut n = T::NOTES;
+        n[T::LEN] = Some(Note {
+            reason: &Rs::INFO,
+            item: It::ITEM,
+        });
+        n
+    };
+}
+impl<L: NoteList, Rm, D: Unsigned> NoteVals for crate::machine::Notes<L, Rm, D> {
+    const NOTES: Violations = Violations {
+        kept: L::NOTES,
+        dropped: D::U64,
+    };
 }
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Status {
-    /// `Halt` ran at instruction `pc`.
+    /// `Halt` ran at instruction `pc`, and no violation was reported.
     Halted,
+    /// `Halt` ran at instruction `pc` after the run reported violations: a
+    /// rejection listing every one of them.
+    Reported(Violations),
     /// A fault at instruction `pc` (`pc` = program length: past the end).
     Faulted { reason: &'static ReasonInfo, item: Item },
     /// The step budget ran out; `pc` is where the machine was.
@@ -191,9 +289,15 @@ pub struct Verdict {
 pub trait Verdicts {
     const VERDICT: Verdict;
 }
-impl<R, S, B: OpList, A: OpList> Verdicts for Halted<R, S, B, A> {
+impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: NoteVals, S, B: OpList, A: OpList> Verdicts
+    for Halted<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A>
+{
     const VERDICT: Verdict = Verdict {
-        status: Status::Halted,
+        status: if Lg::NOTES.is_empty() {
+            Status::Halted
+        } else {
+            Status::Reported(Lg::NOTES)
+        },
         pc: B::LEN - 1,
         op: nth_op(B::LIST, 0),
     };
@@ -260,13 +364,16 @@ pub trait RegVals {
     const REGS: [Val; 8];
     const MEMORY: [Val; 256];
 }
-impl<X0: Value, X1: Value, X2: Value, X3: Value, X4: Value, X5: Value, X6: Value, X7: Value, Mem: MemoryVals> RegVals
-    for Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem>
+impl<X0: Value, X1: Value, X2: Value, X3: Value, X4: Value, X5: Value, X6: Value, X7: Value, Mem: MemoryVals, Lg>
+    RegVals for Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>
 {
     const REGS: [Val; 8] = [X0::VAL, X1::VAL, X2::VAL, X3::VAL, X4::VAL, X5::VAL, X6::VAL, X7::VAL];
     const MEMORY: [Val; 256] = Mem::WORDS;
 }
-impl<R: RegVals, S: Value, B: OpList, A: OpList> Snapshots for Halted<R, S, B, A> {
+impl<R: RegVals, S: Value, B: OpList, A: OpList> Snapshots for Halted<R, S, B, A>
+where
+    Self: Verdicts,
+{
     const SNAPSHOT: Snapshot = Snapshot {
         verdict: <Self as Verdicts>::VERDICT,
         regs: R::REGS,
@@ -290,5 +397,50 @@ impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R: RegVals, S: Value, B: OpLi
         regs: R::REGS,
         stack: S::VAL,
         memory: R::MEMORY,
+    };
+}
+
+/// What a run leaves for its caller: how it ended, register `r0` and the
+/// memory. This is how a program *outputs* a table built from data of any
+/// length: it writes items into memory words, and reflecting memory has a
+/// fixed depth (a 16-ary tree of 256 words), where reflecting a long list
+/// would recurse once per element. Registers other than `r0` and the stack
+/// are not reflected (they may hold the tails of long lists).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Output {
+    pub verdict: Verdict,
+    /// Register `r0` at `Halt` (`Val::Nil` when the run did not halt).
+    pub r0: Val,
+    /// Memory at `Halt`, address order (all `Val::Nil` when the run did not halt).
+    pub memory: [Val; 256],
+}
+
+/// Reflection of a final machine's [`Output`].
+pub trait Outputs {
+    const OUTPUT: Output;
+}
+impl<X0: Value, X1, X2, X3, X4, X5, X6, X7, Mem: MemoryVals, Lg: NoteVals, S, B: OpList, A: OpList> Outputs
+    for Halted<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A>
+{
+    const OUTPUT: Output = Output {
+        verdict: <Self as Verdicts>::VERDICT,
+        r0: X0::VAL,
+        memory: Mem::WORDS,
+    };
+}
+impl<R, S, B: OpList, A: OpList, M> Outputs for Vm<R, S, B, A, M> {
+    const OUTPUT: Output = Output {
+        verdict: <Self as Verdicts>::VERDICT,
+        r0: Val::Nil,
+        memory: [Val::Nil; 256],
+    };
+}
+impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R, S, B: OpList, A: OpList> Outputs
+    for Faulted<Rs, It, At, R, S, B, A>
+{
+    const OUTPUT: Output = Output {
+        verdict: <Self as Verdicts>::VERDICT,
+        r0: Val::Nil,
+        memory: [Val::Nil; 256],
     };
 }

@@ -5,6 +5,7 @@
 //! declared with [`record!`](crate::record). [`Value`] reflects each of them to
 //! a [`Val`], the value-level twin's representation.
 
+use core::marker::PhantomData;
 use frunk::{HCons, HNil};
 use typenum::{UInt, UTerm, Unsigned};
 
@@ -52,10 +53,27 @@ pub struct ListK;
 /// See [`NumK`].
 pub struct RecK;
 
-/// Which kind of value a type is.
-pub trait Class {
+/// Seals the traits whose impls decide what a check sees: [`Class`] and
+/// [`Value`]. Only this crate implements them, for typenum numbers, frunk
+/// lists and [`Declared`] types, so a value's kind and its reflection are
+/// always derived from the same type-level structure the machine reads.
+mod sealed {
+    pub trait Sealed {}
+    pub trait FormSealed {}
+}
+
+/// Which kind of value a type is: [`NumK`], [`ListK`] or [`RecK`], and no
+/// other. Sealed: numbers are typenum's `UTerm`/`UInt`, lists are frunk's
+/// `HNil`/`HCons` or [`Declared`] cells, records are [`Declared`] records.
+pub trait Class: sealed::Sealed {
     type K;
 }
+impl sealed::Sealed for UTerm {}
+impl<U, B> sealed::Sealed for UInt<U, B> {}
+impl sealed::Sealed for HNil {}
+impl<H, T> sealed::Sealed for HCons<H, T> {}
+impl<T: Declared> sealed::Sealed for T {}
+
 impl Class for UTerm {
     type K = NumK;
 }
@@ -68,17 +86,67 @@ impl Class for HNil {
 impl<H, T> Class for HCons<H, T> {
     type K = ListK;
 }
+impl<T: Declared> Class for T
+where
+    T::Form: Form,
+{
+    type K = <T::Form as Form>::K;
+}
 
-/// How `Uncons` sees a list: `HNil` or `HCons<Head, Tail>`.
+/// The form of a [`Declared`] value: a record with fields `Fields` (an HList).
+pub struct RecordOf<Fields>(PhantomData<Fields>);
+/// The form of a [`Declared`] value: one cell of a *nominal list*, whose
+/// shape is `HCons<Item, NextCell>` or `HNil`.
 ///
-/// HLists are their own shape. A *nominal list* is a chain of unit types,
-/// one per element, each naming its element and the next cell
-/// (`impl ListShape for Cell7 { type Shape = HCons<Item7, Cell8>; }`): a
-/// machine that holds such a list holds one small type instead of the whole
-/// list. The solver's cost per goal grows with the size of the machine type,
-/// so configuration macros hand long lists (transitions, devices) to the
-/// checks this way; at the value level both are plain lists.
-pub trait ListShape {
+/// A nominal list is a chain of unit types, one per element, each naming
+/// its element and the next cell: a machine that holds such a list holds one
+/// small type instead of the whole list. The solver's cost per goal grows
+/// with the size of the machine type, so configuration macros hand long lists
+/// (transitions, devices) to the checks this way; at the value level both
+/// are plain lists.
+pub struct CellOf<Shape>(PhantomData<Shape>);
+
+/// The kind a form gives (sealed: the two forms above are all there is).
+pub trait Form: sealed::FormSealed {
+    type K;
+}
+impl<F> Form for RecordOf<F> {
+    type K = RecK;
+}
+impl<S> Form for CellOf<S> {
+    type K = ListK;
+}
+impl<F> sealed::FormSealed for RecordOf<F> {}
+impl<S> sealed::FormSealed for CellOf<S> {}
+
+/// A value a user (or a configuration macro) declares: a named record with
+/// fields, or a cell of a nominal list. This is the one open door into the
+/// machine's values, and it carries structure only: the kind, the fields the
+/// machine reads and the reflection the runtime tables are built from are
+/// all derived from `Form` by this crate, so they cannot disagree.
+///
+/// [`record!`](crate::record) implements it for records.
+pub trait Declared: 'static {
+    /// [`RecordOf<Fields>`] or [`CellOf<Shape>`].
+    type Form;
+    /// The item's name as the user wrote it (`Running`, `uart0`).
+    const NAME: &'static str;
+    /// How messages show the record (ignored for cells).
+    const DISPLAY: Display;
+}
+
+/// A record: a [`Declared`] value of form [`RecordOf`].
+pub trait Record: Declared<Form = RecordOf<<Self as Record>::Fields>> {
+    /// The fields, an HList.
+    type Fields;
+}
+impl<T: Declared<Form = RecordOf<F>>, F> Record for T {
+    type Fields = F;
+}
+
+/// How `Uncons` sees a list: `HNil` or `HCons<Head, Tail>`; a nominal cell
+/// shows its shape.
+pub trait ListShape: sealed::Sealed {
     type Shape;
 }
 impl ListShape for HNil {
@@ -87,15 +155,63 @@ impl ListShape for HNil {
 impl<H, T> ListShape for HCons<H, T> {
     type Shape = HCons<H, T>;
 }
-
-/// A type-level record: fields as an HList, plus its reflection.
-pub trait Record: Class<K = RecK> {
-    type Fields;
-    const INFO: RecordInfo;
+impl<T: Declared<Form = CellOf<S>>, S> ListShape for T {
+    type Shape = S;
 }
 
-/// Reflection of a type-level value.
-pub trait Value {
+/// Most fields a record may have.
+pub const MAX_FIELDS: usize = 16;
+
+/// The reflection of a field list, as a fixed-capacity array and a length.
+pub trait FieldVals {
+    const LEN: usize;
+    const ARRAY: [Val; MAX_FIELDS];
+}
+impl FieldVals for HNil {
+    const LEN: usize = 0;
+    const ARRAY: [Val; MAX_FIELDS] = [Val::Nil; MAX_FIELDS];
+}
+impl<H: Value, T: FieldVals> FieldVals for HCons<H, T> {
+    const LEN: usize = {
+        assert!(T::LEN < MAX_FIELDS, "a typevm record has at most 16 fields");
+        1 + T::LEN
+    };
+    const ARRAY: [Val; MAX_FIELDS] = {
+        let mut a = [Val::Nil; MAX_FIELDS];
+        a[0] = H::VAL;
+        let mut i = 0;
+        while i + 1 < MAX_FIELDS {
+            a[i + 1] = T::ARRAY[i];
+            i += 1;
+        }
+        a
+    };
+}
+
+/// The reflection of a declared value's form.
+pub trait FormVal<T> {
+    const VAL: Val;
+}
+/// The reflected record of `T` with fields `F`.
+struct RecordVal<T, F>(PhantomData<(T, F)>);
+impl<T: Declared, F: FieldVals> RecordVal<T, F> {
+    const FIELDS: &'static [Val] = F::ARRAY.split_at(F::LEN).0;
+    const INFO: RecordInfo = RecordInfo {
+        name: T::NAME,
+        display: T::DISPLAY,
+        fields: Self::FIELDS,
+    };
+}
+impl<T: Declared, F: FieldVals> FormVal<T> for RecordOf<F> {
+    const VAL: Val = Val::Rec(&RecordVal::<T, F>::INFO);
+}
+impl<T, S: Value> FormVal<T> for CellOf<S> {
+    const VAL: Val = S::VAL;
+}
+
+/// Reflection of a type-level value. Sealed: derived from the type's
+/// structure, never written by hand.
+pub trait Value: sealed::Sealed {
     const VAL: Val;
 }
 impl Value for UTerm {
@@ -117,6 +233,12 @@ impl Value for HNil {
 }
 impl<H: Value, T: Value> Value for HCons<H, T> {
     const VAL: Val = Val::Cons(&H::VAL, &T::VAL);
+}
+impl<T: Declared> Value for T
+where
+    T::Form: FormVal<T>,
+{
+    const VAL: Val = <T::Form as FormVal<T>>::VAL;
 }
 
 impl Val {
@@ -206,66 +328,37 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
 }
 
 /// Declare record types: named items with fields that VM programs can read
-/// with `Field<N>` and that checks name in their messages.
+/// with `Field<N>` and that checks name in their messages. The macro writes
+/// only the structure ([`Declared`]); kind and reflection follow from it.
 ///
 /// ```
 /// use typevm::{record, value::Display};
 /// use typenum::{U1, U2};
+/// record!(pub struct Window = [U1, U2] as Display::Name);
 /// record!(pub struct Pair<A, B> as Display::Name);
 /// ```
 #[macro_export]
 macro_rules! record {
     ($(#[$m:meta])* $vis:vis struct $name:ident as $disp:expr) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, Default)]
-        $vis struct $name;
-        impl $crate::value::Class for $name { type K = $crate::value::RecK; }
-        impl $crate::value::Record for $name {
-            type Fields = $crate::frunk::HNil;
-            const INFO: $crate::value::RecordInfo = $crate::value::RecordInfo {
-                name: stringify!($name), display: $disp, fields: &[],
-            };
-        }
-        impl $crate::value::Value for $name {
-            const VAL: $crate::value::Val = $crate::value::Val::Rec(&<$name as $crate::value::Record>::INFO);
-        }
-        impl $crate::reflect::FaultItem for $name {
-            const ITEM: $crate::reflect::Item = $crate::reflect::Item::One(<$name as $crate::value::Value>::VAL);
-        }
+        $crate::record!($(#[$m])* $vis struct $name = [] as $disp);
     };
     ($(#[$m:meta])* $vis:vis struct $name:ident = [$($f:ty),* $(,)?] as $disp:expr) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, Default)]
         $vis struct $name;
-        impl $crate::value::Class for $name { type K = $crate::value::RecK; }
-        impl $crate::value::Record for $name {
-            type Fields = $crate::frunk::HList![$($f),*];
-            const INFO: $crate::value::RecordInfo = $crate::value::RecordInfo {
-                name: stringify!($name), display: $disp, fields: &[$(<$f as $crate::value::Value>::VAL),*],
-            };
-        }
-        impl $crate::value::Value for $name {
-            const VAL: $crate::value::Val = $crate::value::Val::Rec(&<$name as $crate::value::Record>::INFO);
-        }
-        impl $crate::reflect::FaultItem for $name {
-            const ITEM: $crate::reflect::Item = $crate::reflect::Item::One(<$name as $crate::value::Value>::VAL);
+        impl $crate::value::Declared for $name {
+            type Form = $crate::value::RecordOf<$crate::frunk::HList![$($f),*]>;
+            const NAME: &'static str = stringify!($name);
+            const DISPLAY: $crate::value::Display = $disp;
         }
     };
     ($(#[$m:meta])* $vis:vis struct $name:ident < $($p:ident),+ > as $disp:expr) => {
         $(#[$m])*
         $vis struct $name<$($p),+>(core::marker::PhantomData<($($p,)+)>);
-        impl<$($p),+> $crate::value::Class for $name<$($p),+> { type K = $crate::value::RecK; }
-        impl<$($p: $crate::value::Value),+> $crate::value::Record for $name<$($p),+> {
-            type Fields = $crate::frunk::HList![$($p),+];
-            const INFO: $crate::value::RecordInfo = $crate::value::RecordInfo {
-                name: stringify!($name), display: $disp, fields: &[$(<$p as $crate::value::Value>::VAL),+],
-            };
-        }
-        impl<$($p: $crate::value::Value),+> $crate::value::Value for $name<$($p),+> {
-            const VAL: $crate::value::Val = $crate::value::Val::Rec(&<Self as $crate::value::Record>::INFO);
-        }
-        impl<$($p: $crate::value::Value),+> $crate::reflect::FaultItem for $name<$($p),+> {
-            const ITEM: $crate::reflect::Item = $crate::reflect::Item::One(<Self as $crate::value::Value>::VAL);
+        impl<$($p: 'static),+> $crate::value::Declared for $name<$($p),+> {
+            type Form = $crate::value::RecordOf<$crate::frunk::HList![$($p),+]>;
+            const NAME: &'static str = stringify!($name);
+            const DISPLAY: $crate::value::Display = $disp;
         }
     };
 }

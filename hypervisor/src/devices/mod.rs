@@ -125,15 +125,8 @@ const _: () = {
     let mut i = 0;
     while i < DeviceKind::ALL.len() {
         let kind = DeviceKind::ALL[i];
-        let probe = DeviceInfo {
-            name: "probe",
-            kind,
-            base: 0,
-            size: 0x1000,
-            irq: None,
-        };
         assert!(
-            programs::board::emulated(kind) == Device::from_info(&probe, 0).is_ok(),
+            programs::board::emulated(kind) == Device::of_kind(kind, 0).is_some(),
             "programs::board::Emulated must list exactly the device kinds `Device` emulates"
         );
         i += 1;
@@ -141,16 +134,25 @@ const _: () = {
 };
 
 impl Device {
-    /// The emulation of an accepted device. `epoch` is the RTC's seconds at counter zero.
+    /// The emulation of a device kind, if this hypervisor has one. `epoch`
+    /// is the RTC's seconds at counter zero.
+    pub const fn of_kind(kind: DeviceKind, epoch: u64) -> Option<Device> {
+        match kind {
+            DeviceKind::Pl011 => Some(Device::Pl011(Pl011::new())),
+            DeviceKind::Pl031 => Some(Device::Pl031(Pl031::new(epoch))),
+            DeviceKind::GicV3Distributor => Some(Device::GicDistributor(GicDistributor::new())),
+            DeviceKind::GicV3Redistributor => Some(Device::GicRedistributor(GicRedistributor::new())),
+            DeviceKind::VirtioMmio => None,
+        }
+    }
+
+    /// The emulation of an accepted device.
     pub const fn from_info(info: &DeviceInfo, epoch: u64) -> Result<Device, BuildError> {
-        match info.kind {
-            DeviceKind::Pl011 => Ok(Device::Pl011(Pl011::new())),
-            DeviceKind::Pl031 => Ok(Device::Pl031(Pl031::new(epoch))),
-            DeviceKind::GicV3Distributor => Ok(Device::GicDistributor(GicDistributor::new())),
-            DeviceKind::GicV3Redistributor => Ok(Device::GicRedistributor(GicRedistributor::new())),
-            DeviceKind::VirtioMmio => Err(BuildError::NotEmulated {
-                name: info.name,
-                kind: info.kind,
+        match Device::of_kind(info.kind(), epoch) {
+            Some(d) => Ok(d),
+            None => Err(BuildError::NotEmulated {
+                name: info.name(),
+                kind: info.kind(),
             }),
         }
     }
@@ -183,13 +185,102 @@ pub struct Slot {
     pub dev: Device,
 }
 
-/// Up to `N` devices, sorted by base at build time; lookups are binary searches.
+/// Why a window does not fit a [`WindowIndex`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowError {
+    /// The window is empty or runs past 2^64.
+    Bad,
+    /// The index holds its capacity already.
+    Full,
+    /// The window overlaps the one at this index.
+    Overlap(usize),
+}
+
+/// Up to `N` windows, sorted by base at build time; lookups are binary
+/// searches. The arithmetic of a [`DeviceMap`], on plain numbers. A window
+/// is kept as its base and its last byte, so one may end exactly at 2^64.
+#[derive(Clone, Debug)]
+pub struct WindowIndex<const N: usize> {
+    bases: [u64; N],
+    lasts: [u64; N],
+    len: usize,
+}
+
+impl<const N: usize> Default for WindowIndex<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> WindowIndex<N> {
+    pub const fn new() -> Self {
+        Self {
+            bases: [0; N],
+            lasts: [0; N],
+            len: 0,
+        }
+    }
+
+    /// Insert `[base, base + size)` keeping the windows sorted; the index it
+    /// now has (later windows move up by one).
+    pub fn insert(&mut self, base: u64, size: u64) -> Result<usize, WindowError> {
+        let Some(last) = size.checked_sub(1).and_then(|s| base.checked_add(s)) else {
+            return Err(WindowError::Bad);
+        };
+        if self.len == N {
+            return Err(WindowError::Full);
+        }
+        let at = self.bases[..self.len].partition_point(|&b| b < base);
+        if at > 0 && self.lasts[at - 1] >= base {
+            return Err(WindowError::Overlap(at - 1));
+        }
+        if at < self.len && self.bases[at] <= last {
+            return Err(WindowError::Overlap(at));
+        }
+        self.bases.copy_within(at..self.len, at + 1);
+        self.lasts.copy_within(at..self.len, at + 1);
+        self.bases[at] = base;
+        self.lasts[at] = last;
+        self.len += 1;
+        Ok(at)
+    }
+
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The index of the window holding `addr`, and the offset in it.
+    /// O(log n): binary search for the last window starting at or below `addr`.
+    #[inline]
+    pub fn lookup(&self, addr: u64) -> Option<(usize, u64)> {
+        let bases = &self.bases[..self.len];
+        // No window starts at or below `addr`: the index wraps and fails `< len`.
+        let i = bases.partition_point(|&b| b <= addr).wrapping_sub(1);
+        if i < self.len && addr <= self.lasts[i] {
+            Some((i, addr - self.bases[i]))
+        } else {
+            None
+        }
+    }
+
+    /// The same answer by a linear scan (kept for the benchmark and tests only).
+    pub fn lookup_linear(&self, addr: u64) -> Option<(usize, u64)> {
+        (0..self.len)
+            .find(|&i| addr >= self.bases[i] && addr <= self.lasts[i])
+            .map(|i| (i, addr - self.bases[i]))
+    }
+}
+
+/// Up to `N` devices of an accepted map, sorted by base at build time;
+/// lookups are binary searches ([`WindowIndex`]).
 #[derive(Clone, Debug)]
 pub struct DeviceMap<const N: usize> {
-    bases: [u64; N],
-    ends: [u64; N],
+    index: WindowIndex<N>,
     slots: [Option<Slot>; N],
-    len: usize,
 }
 
 impl<const N: usize> Default for DeviceMap<N> {
@@ -201,10 +292,8 @@ impl<const N: usize> Default for DeviceMap<N> {
 impl<const N: usize> DeviceMap<N> {
     pub const fn new() -> Self {
         Self {
-            bases: [0; N],
-            ends: [0; N],
+            index: WindowIndex::new(),
             slots: [None; N],
-            len: 0,
         }
     }
 
@@ -227,7 +316,7 @@ impl<const N: usize> DeviceMap<N> {
         for &name in names {
             let info = accepted
                 .iter()
-                .find(|d| d.name == name)
+                .find(|d| d.name() == name)
                 .ok_or(BuildError::NoSuchDevice { name })?;
             m.insert(info, epoch)?;
         }
@@ -237,76 +326,52 @@ impl<const N: usize> DeviceMap<N> {
     /// Insert keeping the windows sorted (init time only).
     pub fn insert(&mut self, info: &'static DeviceInfo, epoch: u64) -> Result<(), BuildError> {
         let dev = Device::from_info(info, epoch)?;
-        let Some(end) = info.base.checked_add(info.size).filter(|_| info.size > 0) else {
-            return Err(BuildError::BadWindow { name: info.name });
+        let at = match self.index.insert(info.base(), info.size()) {
+            Ok(at) => at,
+            Err(WindowError::Bad) => return Err(BuildError::BadWindow { name: info.name() }),
+            Err(WindowError::Full) => {
+                return Err(BuildError::TooMany {
+                    name: info.name(),
+                    capacity: N,
+                });
+            }
+            Err(WindowError::Overlap(i)) => {
+                return Err(BuildError::Overlap {
+                    a: info.name(),
+                    b: self.name_at(i),
+                });
+            }
         };
-        if self.len == N {
-            return Err(BuildError::TooMany {
-                name: info.name,
-                capacity: N,
-            });
-        }
-        let at = self.bases[..self.len].partition_point(|&b| b < info.base);
-        if at > 0 && self.ends[at - 1] > info.base {
-            return Err(BuildError::Overlap {
-                a: info.name,
-                b: self.name_at(at - 1),
-            });
-        }
-        if at < self.len && self.bases[at] < end {
-            return Err(BuildError::Overlap {
-                a: info.name,
-                b: self.name_at(at),
-            });
-        }
-        let mut i = self.len;
-        while i > at {
-            self.bases[i] = self.bases[i - 1];
-            self.ends[i] = self.ends[i - 1];
-            self.slots[i] = self.slots[i - 1];
-            i -= 1;
-        }
-        self.bases[at] = info.base;
-        self.ends[at] = end;
+        let len = self.index.len();
+        self.slots.copy_within(at..len - 1, at + 1);
         self.slots[at] = Some(Slot { info, dev });
-        self.len += 1;
         Ok(())
     }
 
     fn name_at(&self, i: usize) -> &'static str {
         match &self.slots[i] {
-            Some(s) => s.info.name,
+            Some(s) => s.info.name(),
             None => "<empty>",
         }
     }
 
     pub const fn len(&self) -> usize {
-        self.len
+        self.index.len()
     }
 
     pub const fn is_empty(&self) -> bool {
-        self.len == 0
+        self.index.is_empty()
     }
 
     /// The index of the device whose window holds `addr`, and the offset in it.
-    /// O(log n): binary search for the last window starting at or below `addr`.
     #[inline]
     pub fn lookup(&self, addr: u64) -> Option<(usize, u64)> {
-        let bases = &self.bases[..self.len];
-        // No window starts at or below `addr`: the index wraps and fails `< len`.
-        let i = bases.partition_point(|&b| b <= addr).wrapping_sub(1);
-        if i < self.len && addr < self.ends[i] {
-            Some((i, addr - self.bases[i]))
-        } else {
-            None
-        }
+        self.index.lookup(addr)
     }
 
     /// The same answer by a linear scan (kept for the benchmark and tests only).
     pub fn lookup_linear(&self, addr: u64) -> Option<(usize, u64)> {
-        (0..self.len)
-            .find(|&i| addr >= self.bases[i] && addr < self.ends[i])
-            .map(|i| (i, addr - self.bases[i]))
+        self.index.lookup_linear(addr)
     }
 
     pub fn slot(&self, i: usize) -> Option<&Slot> {
@@ -319,7 +384,7 @@ impl<const N: usize> DeviceMap<N> {
 
     /// The devices in base order.
     pub fn iter(&self) -> impl Iterator<Item = &Slot> {
-        self.slots[..self.len].iter().flatten()
+        self.slots[..self.len()].iter().flatten()
     }
 }
 
@@ -328,28 +393,25 @@ mod tests {
     use super::*;
     use programs::board::ACCEPTED;
 
-    fn leak(v: Vec<DeviceInfo>) -> &'static [DeviceInfo] {
-        Box::leak(v.into_boxed_slice())
-    }
-
     #[test]
     fn accepted_map_builds_and_every_address_resolves() {
         let devs = ACCEPTED.devices();
         let m: DeviceMap<8> = DeviceMap::build(devs.iter(), 0).unwrap();
         assert_eq!(m.len(), devs.len());
         // Sorted by base.
-        let bases: Vec<u64> = m.iter().map(|s| s.info.base).collect();
+        let bases: Vec<u64> = m.iter().map(|s| s.info.base()).collect();
         assert!(bases.windows(2).all(|w| w[0] < w[1]));
         for d in devs {
-            for addr in [d.base, d.base + 4, d.base + d.size - 1] {
+            for addr in [d.base(), d.base() + 4, d.base() + d.size() - 1] {
                 let (i, off) = m.lookup(addr).unwrap();
-                assert_eq!(m.slot(i).unwrap().info.name, d.name);
-                assert_eq!(off, addr - d.base);
+                assert_eq!(m.slot(i).unwrap().info.name(), d.name());
+                assert_eq!(off, addr - d.base());
                 assert_eq!(m.lookup_linear(addr), Some((i, off)));
             }
             assert_ne!(
-                m.lookup(d.base + d.size).map(|(i, _)| m.slot(i).unwrap().info.name),
-                Some(d.name)
+                m.lookup(d.base() + d.size())
+                    .map(|(i, _)| m.slot(i).unwrap().info.name()),
+                Some(d.name())
             );
         }
         // Between and outside windows: nothing.
@@ -363,7 +425,7 @@ mod tests {
     fn device_enum_matches_kind() {
         for d in ACCEPTED.devices() {
             let dev = Device::from_info(d, 0).unwrap();
-            let ok = match (d.kind, dev) {
+            let ok = match (d.kind(), dev) {
                 (DeviceKind::Pl011, Device::Pl011(_))
                 | (DeviceKind::Pl031, Device::Pl031(_))
                 | (DeviceKind::GicV3Distributor, Device::GicDistributor(_))
@@ -377,22 +439,9 @@ mod tests {
                     _,
                 ) => false,
             };
-            assert!(ok, "{}", d.name);
+            assert!(ok, "{}", d.name());
         }
-        let v = DeviceInfo {
-            name: "net0",
-            kind: DeviceKind::VirtioMmio,
-            base: 0x0a00_0000,
-            size: 0x200,
-            irq: Some(48),
-        };
-        assert_eq!(
-            Device::from_info(&v, 0),
-            Err(BuildError::NotEmulated {
-                name: "net0",
-                kind: DeviceKind::VirtioMmio
-            })
-        );
+        assert_eq!(Device::of_kind(DeviceKind::VirtioMmio, 0), None);
         assert!(
             std::format!(
                 "{}",
@@ -414,61 +463,52 @@ mod tests {
             DeviceMap::<4>::build_named(ACCEPTED.devices(), &["nope"], 0).unwrap_err(),
             BuildError::NoSuchDevice { name: "nope" }
         );
-        let over = leak(vec![
-            DeviceInfo {
-                name: "a",
-                kind: DeviceKind::Pl011,
-                base: 0x1000,
-                size: 0x2000,
-                irq: None,
-            },
-            DeviceInfo {
-                name: "b",
-                kind: DeviceKind::Pl011,
-                base: 0x2000,
-                size: 0x1000,
-                irq: None,
-            },
-        ]);
+        let full: DeviceMap<1> = DeviceMap::build(ACCEPTED.devices().iter().take(1), 0).unwrap();
+        let mut full = full;
+        let second = &ACCEPTED.devices()[1];
         assert_eq!(
-            DeviceMap::<4>::build(over.iter(), 0).unwrap_err(),
-            BuildError::Overlap { a: "b", b: "a" }
+            full.insert(second, 0).unwrap_err(),
+            BuildError::TooMany {
+                name: second.name(),
+                capacity: 1
+            }
         );
-        let many = leak(
-            (0..5)
-                .map(|i| DeviceInfo {
-                    name: "u",
-                    kind: DeviceKind::Pl011,
-                    base: i * 0x1000,
-                    size: 0x1000,
-                    irq: None,
-                })
-                .collect(),
-        );
+        let mut again: DeviceMap<8> = DeviceMap::build(ACCEPTED.devices().iter(), 0).unwrap();
+        let first = &ACCEPTED.devices()[0];
         assert_eq!(
-            DeviceMap::<4>::build(many.iter(), 0).unwrap_err(),
-            BuildError::TooMany { name: "u", capacity: 4 }
+            again.insert(first, 0).unwrap_err(),
+            BuildError::Overlap {
+                a: first.name(),
+                b: first.name()
+            }
         );
+    }
+
+    #[test]
+    fn window_index_refuses_overlap_empty_wrapping_and_full() {
+        let mut w: WindowIndex<4> = WindowIndex::new();
+        assert_eq!(w.insert(0x1000, 0x2000), Ok(0));
+        assert_eq!(w.insert(0x2000, 0x1000), Err(WindowError::Overlap(0)));
+        assert_eq!(w.insert(0x0, 0x1001), Err(WindowError::Overlap(0)));
+        assert_eq!(w.insert(0x5000, 0), Err(WindowError::Bad));
+        assert_eq!(w.insert(u64::MAX - 0xfff, 0x2000), Err(WindowError::Bad));
+        // A window may end exactly at 2^64.
+        assert_eq!(w.insert(u64::MAX - 0xfff, 0x1000), Ok(1));
+        assert_eq!(w.insert(0x0, 0x1000), Ok(0));
+        assert_eq!(w.insert(0x3000, 0x1000), Ok(2));
+        assert_eq!(w.insert(0x8000, 0x1000), Err(WindowError::Full));
+        assert_eq!(w.lookup(u64::MAX), Some((3, 0xfff)));
     }
 
     #[test]
     fn binary_and_linear_lookup_agree_on_64_windows() {
         // Insert in scrambled order with gaps between windows.
-        let infos = leak(
-            (0..64u64)
-                .map(|i| (i * 37) % 64)
-                .map(|i| DeviceInfo {
-                    name: "d",
-                    kind: DeviceKind::Pl011,
-                    base: 0x1000_0000 + i * 0x3000,
-                    size: 0x1000 + (i % 2) * 0x1000,
-                    irq: None,
-                })
-                .collect(),
-        );
-        let m: DeviceMap<64> = DeviceMap::build(infos.iter(), 0).unwrap();
+        let mut w: WindowIndex<64> = WindowIndex::new();
+        for i in (0..64u64).map(|i| (i * 37) % 64) {
+            w.insert(0x1000_0000 + i * 0x3000, 0x1000 + (i % 2) * 0x1000).unwrap();
+        }
         for addr in (0x0FFF_F000u64..0x1000_0000 + 64 * 0x3000 + 0x2000).step_by(0x800) {
-            assert_eq!(m.lookup(addr), m.lookup_linear(addr), "{addr:#x}");
+            assert_eq!(w.lookup(addr), w.lookup_linear(addr), "{addr:#x}");
         }
     }
 
@@ -476,15 +516,23 @@ mod tests {
     fn dispatch_through_the_map() {
         let mut m: DeviceMap<8> = DeviceMap::build(ACCEPTED.devices().iter(), 1000).unwrap();
         let env = Env { counter: 20, freq: 10 };
-        let uart = ACCEPTED.devices().iter().find(|d| d.kind == DeviceKind::Pl011).unwrap();
-        let (i, off) = m.lookup(uart.base).unwrap();
+        let uart = ACCEPTED
+            .devices()
+            .iter()
+            .find(|d| d.kind() == DeviceKind::Pl011)
+            .unwrap();
+        let (i, off) = m.lookup(uart.base()).unwrap();
         let slot = m.slot_mut(i).unwrap();
         assert_eq!(
             slot.dev.access(off, Width::B1, Access::Write(b'x' as u64), &env),
             Ok(Outcome::Tx(b'x'))
         );
-        let rtc = ACCEPTED.devices().iter().find(|d| d.kind == DeviceKind::Pl031).unwrap();
-        let (i, off) = m.lookup(rtc.base).unwrap();
+        let rtc = ACCEPTED
+            .devices()
+            .iter()
+            .find(|d| d.kind() == DeviceKind::Pl031)
+            .unwrap();
+        let (i, off) = m.lookup(rtc.base()).unwrap();
         assert_eq!(
             m.slot_mut(i).unwrap().dev.access(off, Width::B4, Access::Read, &env),
             Ok(Outcome::Read(1002))

@@ -149,7 +149,7 @@ pub fn halt(why: fmt::Arguments<'_>, rt: Option<&Runtime>, code: u32) -> ! {
             p.state.as_ptr() as usize,
             raw,
             lc.name(raw),
-            if (raw as usize) < lc.states.len() {
+            if (raw as usize) < lc.states().len() {
                 ""
             } else {
                 "  <-- not a state of the accepted table"

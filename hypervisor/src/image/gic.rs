@@ -20,8 +20,8 @@ fn base_of(kind: DeviceKind) -> Option<usize> {
     ACCEPTED
         .devices()
         .iter()
-        .find(|d| d.kind == kind)
-        .map(|d| d.base as usize)
+        .find(|d| d.kind() == kind)
+        .map(|d| d.base() as usize)
 }
 
 fn rd(addr: usize) -> u32 {

@@ -65,24 +65,24 @@ fn banner() {
     let a = &ACCEPTED;
     let lc = a.lifecycle();
     let b = a.board();
-    let legal: u32 = lc.legal.iter().map(|m| m.count_ones()).sum();
+    let legal: u32 = lc.legal().iter().map(|m| m.count_ones()).sum();
     kprintln!("================================================================================");
     kprintln!(" hv: ARM64 EL2 hypervisor (Secure Partitions, stage-2, MMIO trap-and-emulate)");
     kprintln!(" built {BUILD_TIME}  |  scenario: {SCENARIO}");
     kprintln!("--------------------------------------------------------------------------------");
-    kprintln!(" accepted configuration for board {}", b.name);
+    kprintln!(" accepted configuration for board {}", b.name());
     kprintln!(
         "   RAM {:#x}+{:#x}, devices in {:#x}+{:#x}, hypervisor image {:#x}+{:#x} (never mapped to guests)",
-        b.ram_base,
-        b.ram_size,
-        b.device_base,
-        b.device_size,
-        b.image_base,
-        b.image_size
+        b.ram_base(),
+        b.ram_size(),
+        b.device_base(),
+        b.device_size(),
+        b.image_base(),
+        b.image_size()
     );
     kprint_states(lc);
     kprintln!("   lifecycle: {} legal transitions:", legal);
-    let n = lc.states.len() as u8;
+    let n = lc.states().len() as u8;
     for from in 0..n {
         for to in 0..n {
             if lc.allows(from, to) {
@@ -92,21 +92,21 @@ fn banner() {
     }
     kprintln!("   devices: {}", a.devices().len());
     for d in a.devices() {
-        match d.irq {
+        match d.irq() {
             Some(irq) => kprintln!(
                 "     {:<6} {:<18} base {:#010x} size {:#09x} irq {}",
-                d.name,
-                d.kind.name(),
-                d.base,
-                d.size,
+                d.name(),
+                d.kind().name(),
+                d.base(),
+                d.size(),
                 irq
             ),
             None => kprintln!(
                 "     {:<6} {:<18} base {:#010x} size {:#09x} irq -",
-                d.name,
-                d.kind.name(),
-                d.base,
-                d.size
+                d.name(),
+                d.kind().name(),
+                d.base(),
+                d.size()
             ),
         }
     }
@@ -114,11 +114,11 @@ fn banner() {
 }
 
 fn kprint_states(lc: &programs::LifecycleInfo) {
-    crate::kprint!("   lifecycle: {} states [", lc.states.len());
-    for (i, s) in lc.states.iter().enumerate() {
+    crate::kprint!("   lifecycle: {} states [", lc.states().len());
+    for (i, s) in lc.states().iter().enumerate() {
         crate::kprint!("{}{}", if i == 0 { "" } else { ", " }, s);
     }
-    kprintln!("], initial {}", lc.name(lc.initial));
+    kprintln!("], initial {}", lc.name(lc.initial()));
 }
 
 fn init_or_halt<T>(r: Result<T, InitError>) -> T {
@@ -332,7 +332,7 @@ extern "C" fn primary_main(_x0: u64) -> ! {
 
     rt.summary();
     let lc = ACCEPTED.lifecycle();
-    let n = lc.states.len() as u8;
+    let n = lc.states().len() as u8;
     for from in 0..n {
         for to in 0..n {
             if lc.allows(from, to) && PARTITIONS.iter().all(|p| p.count(from, to) == 0) {

@@ -418,11 +418,11 @@ global_asm!(
     CMD_WRITE_CODE = const abi::CMD_WRITE_CODE,
     CMD_BAD_RUN = const abi::CMD_BAD_RUN,
     CMD_GIC_PROBE = const abi::CMD_GIC_PROBE,
-    IMAGE_BASE_HI = const (programs::board::ACCEPTED.board().image_base >> 16),
+    IMAGE_BASE_HI = const (programs::board::ACCEPTED.board().image_base() >> 16),
     UNMAPPED_HI = const (abi::UNMAPPED_IPA >> 16),
 );
 
-const _: () = assert!(programs::board::ACCEPTED.board().image_base & 0xFFFF == 0);
+const _: () = assert!(programs::board::ACCEPTED.board().image_base() & 0xFFFF == 0);
 const _: () = assert!(abi::UNMAPPED_IPA & 0xFFFF == 0);
 
 /// A payload's bytes in the image.

@@ -134,7 +134,13 @@ fn names_of(devices: &DeviceMap<4>) -> impl fmt::Display + '_ {
     impl fmt::Display for N<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             for (i, s) in self.0.iter().enumerate() {
-                write!(f, "{}{}@{:#x}", if i == 0 { "" } else { " " }, s.info.name, s.info.base)?;
+                write!(
+                    f,
+                    "{}{}@{:#x}",
+                    if i == 0 { "" } else { " " },
+                    s.info.name(),
+                    s.info.base()
+                )?;
             }
             Ok(())
         }
@@ -201,7 +207,7 @@ impl Runtime {
                     Device::GicDistributor(_) => 2,
                     Device::GicRedistributor(_) => 3,
                 };
-                boot_regs[r].1 = s.info.base;
+                boot_regs[r].1 = s.info.base();
             }
             kprintln!(
                 "[load] {}: RAM {:#x}..{:#x} (code {:#x} bytes, read+exec; rest read+write), stage-2 root {:#x} VMID {} ({} tables), devices: {}",
@@ -643,7 +649,7 @@ impl Runtime {
         let acc = match d.access {
             Ok(a) => a,
             Err(e) => {
-                let name = self.vcpus[cur].devices.slot(idx).map_or("?", |s| s.info.name);
+                let name = self.vcpus[cur].devices.slot(idx).map_or("?", |s| s.info.name());
                 return self.stop(
                     cur,
                     format_args!(
@@ -687,7 +693,7 @@ impl Runtime {
                 kprintln!(
                     "[mmio] {}: {rw} of {}+{offset:#x} ({kind}) at IPA {ipa:#x}: rule `only registers of the device model`: no such register; answered {}",
                     self.p(cur).name,
-                    info.name,
+                    info.name(),
                     if d.write { "write-ignored" } else { "read-as-zero" }
                 );
                 if d.write { None } else { Some(0) }
@@ -698,8 +704,8 @@ impl Runtime {
                     format_args!(
                         "{}-bit {rw} of {}+{offset:#x} ({kind}) at IPA {ipa:#x}: rule `{} registers are accessed as {allowed}`: unsupported access width (bus error)",
                         width.bits(),
-                        info.name,
-                        info.name
+                        info.name(),
+                        info.name()
                     ),
                 );
             }
@@ -742,8 +748,8 @@ impl Runtime {
                 cur,
                 format_args!(
                     "{rw} of {} at IPA {ipa:#x}: rule `a partition sees only the devices given to it`: {} is not given to {}",
-                    dev.name,
-                    dev.name,
+                    dev.name(),
+                    dev.name(),
                     self.p(cur).name
                 ),
             );
@@ -761,7 +767,7 @@ impl Runtime {
     pub fn summary(&self) {
         let lc = ACCEPTED.lifecycle();
         kprintln!("[summary] handler runs per transition (all partitions, including the race):");
-        let n = lc.states.len() as u8;
+        let n = lc.states().len() as u8;
         for from in 0..n {
             for to in 0..n {
                 if lc.allows(from, to) {

@@ -4,9 +4,9 @@
 //! read a configuration the same way.
 //!
 //! ```text
-//! sp_states! { pub Reset, Idle, Running; }
+//! sp_states! { pub SpState: Reset, Idle, Running; }
 //! sp_lifecycle! {
-//!     pub Lifecycle {
+//!     pub Lifecycle for SpState {
 //!         states: Reset, Idle, Running;
 //!         initial: Reset;
 //!         terminal: ;            // optional
@@ -22,13 +22,14 @@
 //!     }
 //! }
 //! transition_handlers! {
-//!     pub static HANDLERS: programs::HandlerTable<Ctx> for Lifecycle = {
+//!     pub static HANDLERS: programs::HandlerTable<Ctx, Lifecycle> = {
 //!         Reset -> Idle => on_boot,
 //!     };
 //! }
 //! ```
 
 use proc_macro2::TokenStream;
+pub use syn;
 pub use syn::Ident;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -37,27 +38,65 @@ use syn::{Attribute, LitInt, Path, Token, Type, Visibility, braced};
 /// Most states a vocabulary may have (a legal-transition mask is a `u64`).
 pub const MAX_STATES: usize = 64;
 
-/// `sp_states! { pub A, B, C; }`: a vocabulary of state types.
+/// `sp_states! { pub Vocabulary: A, B, C; }`: a vocabulary of state types.
 pub struct States {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
+    /// The vocabulary's name: a table takes its states from one vocabulary.
+    pub vocabulary: Ident,
     pub names: Vec<Ident>,
+}
+
+/// Refuse a name the macros reserve for the hidden types they generate, and
+/// a name given twice in one list.
+fn distinct_names<'a>(names: impl IntoIterator<Item = &'a Ident>, what: &str) -> syn::Result<()> {
+    let mut seen: Vec<&Ident> = Vec::new();
+    for n in names {
+        if n.to_string().starts_with("__") {
+            return Err(syn::Error::new(
+                n.span(),
+                format!(
+                    "{what} `{n}`: names starting with `__` are reserved for the types the configuration macros generate"
+                ),
+            ));
+        }
+        if let Some(first) = seen.iter().find(|s| **s == n) {
+            let mut e = syn::Error::new(n.span(), format!("{what} `{n}` is declared twice"));
+            e.combine(syn::Error::new(first.span(), format!("first declaration of `{n}`")));
+            return Err(e);
+        }
+        seen.push(n);
+    }
+    Ok(())
 }
 
 impl Parse for States {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
+        let vocabulary: Ident = input.parse()?;
+        input.parse::<Token![:]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `:` after the vocabulary's name: `sp_states! { pub SpState: A, B, C; }`",
+            )
+        })?;
         let names: Punctuated<Ident, Token![,]> = Punctuated::parse_separated_nonempty(input)?;
         input.parse::<Option<Token![;]>>()?;
         let names: Vec<Ident> = names.into_iter().collect();
+        distinct_names(core::iter::once(&vocabulary).chain(&names), "state")?;
         if names.len() > MAX_STATES {
             return Err(syn::Error::new(
                 names[MAX_STATES].span(),
                 format!("a state vocabulary has at most {MAX_STATES} states (legal-transition masks are 64-bit)"),
             ));
         }
-        Ok(States { attrs, vis, names })
+        Ok(States {
+            attrs,
+            vis,
+            vocabulary,
+            names,
+        })
     }
 }
 
@@ -68,11 +107,13 @@ pub struct Edge {
     pub to: Ident,
 }
 
-/// `sp_lifecycle! { pub Name { states: ..; initial: ..; Edge; .. } }`.
+/// `sp_lifecycle! { pub Name for Vocabulary { states: ..; initial: ..; Edge; .. } }`.
 pub struct Lifecycle {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
     pub name: Ident,
+    /// The vocabulary every state of the table must come from.
+    pub vocabulary: Path,
     pub states: Vec<Ident>,
     pub initial: Vec<Ident>,
     pub terminal: Vec<Ident>,
@@ -99,12 +140,20 @@ impl Parse for Lifecycle {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         let name: Ident = input.parse()?;
+        input.parse::<Token![for]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `for Vocabulary` after the table's name: `sp_lifecycle! { pub Lifecycle for SpState { .. } }`",
+            )
+        })?;
+        let vocabulary: Path = input.parse()?;
         let body;
         braced!(body in input);
         let mut t = Lifecycle {
             attrs,
             vis,
             name,
+            vocabulary,
             states: Vec::new(),
             initial: Vec::new(),
             terminal: Vec::new(),
@@ -208,6 +257,25 @@ impl Parse for Board {
         let need = |w: Option<Window>, what: &str| {
             w.ok_or_else(|| syn::Error::new(name.span(), format!("board `{name}` needs `{what}: base + size;`")))
         };
+        for (key, w) in [("ram", &ram), ("devices", &devices), ("image", &image)] {
+            if let Some(w) = w {
+                if w.size == 0 {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!("board `{name}`: `{key}` is empty (size 0)"),
+                    ));
+                }
+                if w.base.checked_add(w.size - 1).is_none() {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!(
+                            "board `{name}`: `{key}: {:#x} + {:#x}` wraps past the end of the 64-bit address space (a range may end exactly at 2^64, not beyond)",
+                            w.base, w.size
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(Board {
             ram: need(ram, "ram")?,
             devices: need(devices, "devices")?,
@@ -277,6 +345,13 @@ impl Parse for Devices {
                 irq,
             });
         }
+        distinct_names(devices.iter().map(|d| &d.name), "device")?;
+        if let Some(d) = devices.iter().find(|d| d.name == name) {
+            return Err(syn::Error::new(
+                d.name.span(),
+                format!("device `{}` has the name of its map: rename one of them", d.name),
+            ));
+        }
         Ok(Devices {
             attrs,
             vis,
@@ -293,14 +368,14 @@ pub struct Handler {
     pub func: Path,
 }
 
-/// `transition_handlers! { pub static NAME: programs::HandlerTable<Ctx> for Table = { .. }; }`.
+/// `transition_handlers! { pub static NAME: programs::HandlerTable<Ctx, Table> = { .. }; }`.
 pub struct Handlers {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
     pub name: Ident,
     pub table_ty: Type,
     pub context: Type,
-    pub lifecycle: Path,
+    pub lifecycle: Type,
     pub handlers: Vec<Handler>,
 }
 
@@ -312,9 +387,7 @@ impl Parse for Handlers {
         let name: Ident = input.parse()?;
         input.parse::<Token![:]>()?;
         let table_ty: Type = input.parse()?;
-        let context = handler_context(&table_ty)?;
-        input.parse::<Token![for]>()?;
-        let lifecycle: Path = input.parse()?;
+        let (context, lifecycle) = handler_context(&table_ty)?;
         input.parse::<Token![=]>()?;
         let body;
         braced!(body in input);
@@ -346,20 +419,26 @@ impl Parse for Handlers {
     }
 }
 
-/// The `Ctx` of `...::HandlerTable<Ctx>`.
-fn handler_context(t: &Type) -> syn::Result<Type> {
+/// The `Ctx` and `Table` of `...::HandlerTable<Ctx, Table>`.
+fn handler_context(t: &Type) -> syn::Result<(Type, Type)> {
     if let Type::Path(p) = t {
         if let Some(last) = p.path.segments.last() {
             if last.ident == "HandlerTable" {
                 if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(ctx)) = a.args.first() {
-                        return Ok(ctx.clone());
+                    let mut args = a.args.iter();
+                    if let (Some(syn::GenericArgument::Type(ctx)), Some(syn::GenericArgument::Type(table)), None) =
+                        (args.next(), args.next(), args.next())
+                    {
+                        return Ok((ctx.clone(), table.clone()));
                     }
                 }
             }
         }
     }
-    Err(syn::Error::new_spanned(t, "expected `programs::HandlerTable<Context>`"))
+    Err(syn::Error::new_spanned(
+        t,
+        "expected `programs::HandlerTable<Context, LifecycleTable>`: the handlers' context and the table they are checked against",
+    ))
 }
 
 /// A configuration file as `explain` reads it: every configuration macro
@@ -439,4 +518,21 @@ pub fn hlist_type(items: &[TokenStream], frunk: &TokenStream) -> TokenStream {
         .iter()
         .rev()
         .fold(quote!(#frunk::HNil), |acc, t| quote!(#frunk::HCons<#t, #acc>))
+}
+
+/// The identity of a vocabulary: a 64-bit FNV-1a hash of the crate, the
+/// vocabulary's name and its states, so that two vocabularies compare equal
+/// in the checks only if they are the same declaration.
+pub fn vocabulary_identity(crate_name: &str, states: &States) -> u64 {
+    let mut text = format!("{crate_name}::{}:", states.vocabulary);
+    for n in &states.names {
+        text.push_str(&n.to_string());
+        text.push(',');
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }

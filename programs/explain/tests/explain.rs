@@ -43,8 +43,8 @@ fn two_mistakes_fail_two_checks_with_traces() {
         "{out}"
     );
     assert!(
-        out.contains("Assert<\"lifecycle: no dead end\">"),
-        "the trace ends at the failing assertion: {out}"
+        out.contains("Report<\"lifecycle: no dead end\">"),
+        "the trace ends at the report: {out}"
     );
 }
 
@@ -69,7 +69,11 @@ fn a_file_that_does_not_parse_is_status_2() {
     let dir = std::env::temp_dir().join(format!("explain-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("broken.rs");
-    std::fs::write(&f, "programs::sp_lifecycle! { pub T { states: A; A => B; } }\n").unwrap();
+    std::fs::write(
+        &f,
+        "programs::sp_lifecycle! { pub T for SpState { states: A; A => B; } }\n",
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_explain")).arg(&f).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.rs:1:"));

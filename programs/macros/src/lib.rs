@@ -1,13 +1,16 @@
 //! The configuration language's proc macros, re-exported by `programs`.
-//! Each turns a configuration into record types, the VM input of the
-//! checks, flat reflections for the runtime tables, and one `const` per check
-//! that fails the build with the check's message. See `programs-dsl` for the
-//! syntax.
+//! Each turns a configuration into record types and the parts of a
+//! configuration trait (`Table`, `DeviceMap`, `Handlers`), and calls the
+//! catalogue's macro for its group (`programs::catalogue`) to emit one
+//! `const` per check that fails the build with the check's message. The
+//! macros write structure only: what the checks read and what the runtime
+//! tables are reflected from is derived from it inside `programs`. See
+//! `programs-dsl` for the syntax.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Ts;
-use programs_dsl::{Board, Devices, Handlers, Lifecycle, States, hlist_type, typenum_tokens};
-use quote::quote;
+use programs_dsl::{Board, Devices, Handlers, Lifecycle, States, hlist_type, typenum_tokens, vocabulary_identity};
+use quote::{quote, quote_spanned};
 use syn::{Ident, parse_macro_input};
 
 fn tv() -> Ts {
@@ -23,44 +26,40 @@ fn num(n: u64) -> Ts {
     typenum_tokens(n, &tn())
 }
 
-/// One `const` that runs check program `program` on `input` and fails the
-/// build with its message unless it halts.
-fn check(program: Ts, input: &Ts, subject: &str) -> Ts {
-    let tv = tv();
-    quote! {
-        #tv::check!(#program, input = #input, budget = ::programs::gate::CheckBudget, subject = #subject);
-    }
-}
-
-/// `sp_states! { pub A, B, C; }`: one record type per state, ids in order.
+/// `sp_states! { pub Vocabulary: A, B, C; }`: the vocabulary record (field 0:
+/// its identity) and one record type per state, `[id, Vocabulary]`.
 #[proc_macro]
 pub fn sp_states(input: TokenStream) -> TokenStream {
     let s = parse_macro_input!(input as States);
     let tv = tv();
-    let vis = &s.vis;
-    let attrs = &s.attrs;
-    let mut out = Ts::new();
+    let (vis, attrs, vocabulary) = (&s.vis, &s.attrs, &s.vocabulary);
+    let crate_name = std::env::var("CARGO_CRATE_NAME").unwrap_or_default();
+    let identity = num(vocabulary_identity(&crate_name, &s));
+    let doc = format!(
+        "The state vocabulary `{vocabulary}`: {}.",
+        s.names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    );
+    let mut out = quote! {
+        #tv::record!(
+            #[doc = #doc]
+            #vis struct #vocabulary = [#identity] as #tv::value::Display::Name
+        );
+    };
     for (id, name) in s.names.iter().enumerate() {
         let id_ty = num(id as u64);
-        let id_u8 = id as u8;
-        let name_str = name.to_string();
         out.extend(quote! {
             #tv::record!(
                 #(#attrs)*
-                #vis struct #name = [#id_ty] as #tv::value::Display::Name
+                #vis struct #name = [#id_ty, #vocabulary] as #tv::value::Display::Name
             );
-            impl ::programs::StateId for #name {
-                const ID: u8 = #id_u8;
-                const NAME: &'static str = #name_str;
-            }
         });
     }
     out.into()
 }
 
-/// A nominal list of `items` (see `typevm::value::ListShape`): one hidden
-/// unit type per cell, named `{prefix}{k}`; returns the definitions and the
-/// type of the first cell. A machine holding it holds one small type.
+/// A nominal list of `items` (see `typevm::value::CellOf`): one hidden unit
+/// type per cell, named `{prefix}{k}`; returns the definitions and the type
+/// of the first cell. A machine holding it holds one small type.
 fn nominal_list(prefix: &str, items: &[Ts]) -> (Ts, Ts) {
     let (tv, fk) = (tv(), fk());
     let cell = |k: usize| Ident::new(&format!("{prefix}{k}"), proc_macro2::Span::call_site());
@@ -74,36 +73,78 @@ fn nominal_list(prefix: &str, items: &[Ts]) -> (Ts, Ts) {
             }
             None => quote!(#fk::HNil),
         };
+        let name = c.to_string();
         defs.extend(quote! {
             #[doc(hidden)]
             pub struct #c;
-            impl #tv::value::Class for #c { type K = #tv::value::ListK; }
-            impl #tv::value::ListShape for #c { type Shape = #shape; }
+            impl #tv::value::Declared for #c {
+                type Form = #tv::value::CellOf<#shape>;
+                const NAME: &'static str = #name;
+                const DISPLAY: #tv::value::Display = #tv::value::Display::Name;
+            }
         });
     }
     let head = cell(0);
     (defs, quote!(#head))
 }
 
-fn list_vals(items: &[Ts]) -> Ts {
-    let tv = tv();
-    quote!(&[#(<#items as #tv::value::Value>::VAL),*])
+/// The per-item checks of a catalogue group: one `const` per item, with the
+/// item's span, reporting the violations about that item at its line, and
+/// one at the macro for the rest. Each name is keyed once, at its first mention.
+fn located_checks(group: &str, input: &Ts, subject: &str, items: &[(Ts, proc_macro2::Span)]) -> Ts {
+    let group = Ident::new(group, proc_macro2::Span::call_site());
+    let failures = quote!(&<#input as ::programs::gate::PassesAll<::programs::catalogue::#group::Programs>>::FAILURES);
+    let mut out = Ts::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut keys = Vec::new();
+    for (key, span) in items {
+        if seen.contains(&key.to_string()) {
+            continue;
+        }
+        seen.push(key.to_string());
+        keys.push(key.clone());
+        out.extend(quote_spanned! {*span=>
+            const _: () = ::programs::gate::report_item(#failures, #subject, #key);
+        });
+    }
+    out.extend(quote! {
+        const _: () = ::programs::gate::report_rest(#failures, #subject, &[#(#keys),*]);
+    });
+    out
 }
 
-/// `sp_lifecycle! { pub Name { states: ..; initial: ..; A -> B; ... } }`.
+fn named_key(n: &Ident) -> (Ts, proc_macro2::Span) {
+    let s = n.to_string();
+    (quote!(::programs::gate::ItemKey::Named(#s)), n.span())
+}
+
+fn arrow_key(e: &programs_dsl::Edge) -> (Ts, proc_macro2::Span) {
+    let (f, t) = (e.from.to_string(), e.to.to_string());
+    let span = e.from.span().join(e.to.span()).unwrap_or(e.from.span());
+    (quote!(::programs::gate::ItemKey::Arrow(#f, #t)), span)
+}
+
+/// At each state's name: compile only if it is a state of `vocabulary`.
+fn states_of(vocabulary: &Ts, states: &[&Ident]) -> Ts {
+    states
+        .iter()
+        .map(|s| {
+            quote_spanned! {s.span()=>
+                const _: () = ::programs::lifecycle::state_of::<#vocabulary, #s>();
+            }
+        })
+        .collect()
+}
+
+/// `sp_lifecycle! { pub Name for Vocabulary { states: ..; initial: ..; A -> B; ... } }`.
 #[proc_macro]
 pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
     let t = parse_macro_input!(input as Lifecycle);
-    let (tv, fk) = (tv(), fk());
+    let fk = fk();
     let name = &t.name;
     let name_str = name.to_string();
-    let (attrs, vis) = (&t.attrs, &t.vis);
+    let (attrs, vis, vocabulary) = (&t.attrs, &t.vis, &t.vocabulary);
     let ids = |v: &[Ident]| v.iter().map(|i| quote!(#i)).collect::<Vec<_>>();
-    let states = ids(&t.states);
-    let initial = ids(&t.initial);
-    let terminal = ids(&t.terminal);
-    let reentrant = ids(&t.reentrant);
-    let marked: Vec<Ts> = initial.iter().chain(&terminal).chain(&reentrant).cloned().collect();
     let edges: Vec<Ts> = t
         .edges
         .iter()
@@ -113,51 +154,53 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
         })
         .collect();
     let (edge_cells, edges_ty) = nominal_list(&format!("__{name}Transition"), &edges);
-    let input = hlist_type(
-        &[
-            edges_ty.clone(),
-            hlist_type(&states, &fk),
-            hlist_type(&initial, &fk),
-            hlist_type(&terminal, &fk),
-            hlist_type(&reentrant, &fk),
-            hlist_type(&marked, &fk),
-        ],
-        &fk,
+    let states = hlist_type(&ids(&t.states), &fk);
+    let initial = hlist_type(&ids(&t.initial), &fk);
+    let terminal = hlist_type(&ids(&t.terminal), &fk);
+    let reentrant = hlist_type(&ids(&t.reentrant), &fk);
+    let named: Vec<&Ident> = t
+        .states
+        .iter()
+        .chain(&t.initial)
+        .chain(&t.terminal)
+        .chain(&t.reentrant)
+        .chain(t.edges.iter().flat_map(|e| [&e.from, &e.to]))
+        .collect();
+    let membership = states_of(&quote!(#vocabulary), &named);
+    let items: Vec<_> = t
+        .edges
+        .iter()
+        .map(arrow_key)
+        .chain(
+            t.states
+                .iter()
+                .chain(&t.initial)
+                .chain(&t.terminal)
+                .chain(&t.reentrant)
+                .map(named_key),
+        )
+        .collect();
+    let checks = located_checks(
+        "lifecycle_checks",
+        &quote!(::programs::lifecycle::Input<#name>),
+        &name_str,
+        &items,
     );
-    let (edge_vals, state_vals) = (list_vals(&edges), list_vals(&states));
-    let (initial_vals, terminal_vals, reentrant_vals) =
-        (list_vals(&initial), list_vals(&terminal), list_vals(&reentrant));
-    let input_path = quote!(<#name as ::programs::lifecycle::Table>::Input);
-    let checks: Ts = [
-        "StatesDeclared",
-        "OneInitialState",
-        "NoDuplicateTransition",
-        "EveryStateReachable",
-        "NoDeadEnd",
-        "InitialNotEntered",
-    ]
-    .iter()
-    .map(|p| {
-        let p = Ident::new(p, proc_macro2::Span::call_site());
-        check(quote!(::programs::lifecycle::#p), &input_path, &name_str)
-    })
-    .collect();
     quote! {
         #edge_cells
         #(#attrs)*
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
-        // SAFETY: the reflections below list the same items as the types above.
-        unsafe impl ::programs::lifecycle::Table for #name {
+        impl ::programs::lifecycle::Table for #name {
             const NAME: &'static str = #name_str;
+            type Vocabulary = #vocabulary;
             type Edges = #edges_ty;
-            type Input = #input;
-            const EDGES: &'static [#tv::Val] = #edge_vals;
-            const STATES: &'static [#tv::Val] = #state_vals;
-            const INITIAL: &'static [#tv::Val] = #initial_vals;
-            const TERMINAL: &'static [#tv::Val] = #terminal_vals;
-            const REENTRANT: &'static [#tv::Val] = #reentrant_vals;
+            type States = #states;
+            type Initial = #initial;
+            type Terminal = #terminal;
+            type Reentrant = #reentrant;
         }
+        #membership
         #checks
     }
     .into()
@@ -183,10 +226,6 @@ pub fn board(input: TokenStream) -> TokenStream {
             #(#attrs)*
             #vis struct #name = [#(#fields),*] as #tv::value::Display::Name
         );
-        impl ::programs::devices::Board for #name {
-            const INFO: ::programs::BoardInfo =
-                ::programs::devices::board_info(&<#name as #tv::value::Record>::INFO);
-        }
     }
     .into()
 }
@@ -195,7 +234,7 @@ pub fn board(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn devices(input: TokenStream) -> TokenStream {
     let m = parse_macro_input!(input as Devices);
-    let (tv, fk) = (tv(), fk());
+    let tv = tv();
     let (attrs, vis, name, board) = (&m.attrs, &m.vis, &m.name, &m.board);
     let name_str = name.to_string();
     let mut out = Ts::new();
@@ -221,68 +260,69 @@ pub fn devices(input: TokenStream) -> TokenStream {
     }
     let (device_cells, devices_ty) = nominal_list(&format!("__{name}Device"), &devs);
     out.extend(device_cells);
-    let input = hlist_type(&[devices_ty.clone(), quote!(#board)], &fk);
-    let vals = list_vals(&devs);
-    let input_path = quote!(<#name as ::programs::devices::DeviceMap>::Input);
-    let checks: Ts = [
-        "WindowsAligned",
-        "WindowsInDeviceRange",
-        "WindowsClearOfRamAndImage",
-        "DevicePairsDisjoint",
-        "InterruptsInRange",
-        "SingletonsOnce",
-    ]
-    .iter()
-    .map(|p| {
-        let p = Ident::new(p, proc_macro2::Span::call_site());
-        check(quote!(::programs::devices::#p), &input_path, &name_str)
-    })
-    .collect();
     out.extend(quote! {
         #(#attrs)*
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
-        // SAFETY: `DEVICES` lists the same records as `Devices`.
-        unsafe impl ::programs::devices::DeviceMap for #name {
+        impl ::programs::devices::DeviceMap for #name {
             const NAME: &'static str = #name_str;
-            type Input = #input;
             type Devices = #devices_ty;
             type Board = #board;
-            const DEVICES: &'static [#tv::Val] = #vals;
         }
-        #checks
     });
+    let items: Vec<_> = m.devices.iter().map(|d| named_key(&d.name)).collect();
+    out.extend(located_checks(
+        "device_checks",
+        &quote!(::programs::devices::Input<#name>),
+        &name_str,
+        &items,
+    ));
     out.into()
 }
 
-/// `transition_handlers! { pub static NAME: programs::HandlerTable<Ctx> for Table = { A -> B => f, ... }; }`.
+/// `transition_handlers! { pub static NAME: programs::HandlerTable<Ctx, Table> = { A -> B => f, ... }; }`.
 #[proc_macro]
 pub fn transition_handlers(input: TokenStream) -> TokenStream {
     let h = parse_macro_input!(input as Handlers);
-    let fk = fk();
     let (attrs, vis, name, table_ty, ctx, lifecycle) =
         (&h.attrs, &h.vis, &h.name, &h.table_ty, &h.context, &h.lifecycle);
     let name_str = name.to_string();
-    let mut entries = Vec::new();
+    let decl = Ident::new(&format!("__{name}Declaration"), proc_macro2::Span::call_site());
+    let mut functions = Vec::new();
     let mut edges = Vec::new();
+    let mut named = Vec::new();
     for handler in &h.handlers {
         let (f, t, func) = (&handler.edge.from, &handler.edge.to, &handler.func);
-        entries.push(quote! {
-            (<#f as ::programs::StateId>::ID, <#t as ::programs::StateId>::ID, #func as fn(&#ctx))
-        });
+        functions.push(quote!(#func as fn(&#ctx)));
         edges.push(quote!(::programs::lifecycle::Edge<#f, #t>));
+        named.extend([f, t]);
     }
+    let vocabulary = quote!(<#lifecycle as ::programs::lifecycle::Table>::Vocabulary);
+    let membership = states_of(&vocabulary, &named);
     let (handled_cells, handled) = nominal_list(&format!("__{name}Handler"), &edges);
-    let input = hlist_type(
-        &[quote!(<#lifecycle as ::programs::lifecycle::Table>::Edges), handled],
-        &fk,
+    let items: Vec<_> = h.handlers.iter().map(|x| arrow_key(&x.edge)).collect();
+    let checks = located_checks(
+        "handler_checks",
+        &quote!(::programs::handlers::Input<#decl>),
+        &name_str,
+        &items,
     );
-    let check = check(quote!(::programs::handlers::HandlersMatchTable), &input, &name_str);
     quote! {
         #handled_cells
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        pub struct #decl;
+        impl ::programs::handlers::Handlers for #decl {
+            const NAME: &'static str = #name_str;
+            type Context = #ctx;
+            type Table = #lifecycle;
+            type Handled = #handled;
+            const FUNCTIONS: &'static [fn(&#ctx)] = &[#(#functions),*];
+        }
+        #membership
+        #checks
         #(#attrs)*
-        #vis static #name: #table_ty = ::programs::HandlerTable::__new(&[#(#entries),*]);
-        #check
+        #vis static #name: #table_ty = ::programs::HandlerTable::checked::<#decl>();
     }
     .into()
 }

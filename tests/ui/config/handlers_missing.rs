@@ -1,8 +1,8 @@
 // The table has `Blocked -> Preempted` (chain preemption); the handlers forgot it.
-programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+programs::sp_states! { pub SpState: Reset, Idle, Running, Blocked, Preempted, Aborted; }
 
 programs::sp_lifecycle! {
-    pub Lifecycle {
+    pub Lifecycle for SpState {
         states: Reset, Idle, Running, Blocked, Preempted;
         initial: Reset;
         Reset -> Idle;
@@ -20,7 +20,7 @@ pub struct Partition;
 fn log(_: &Partition) {}
 
 programs::transition_handlers! {
-    pub static HANDLERS: programs::HandlerTable<Partition> for Lifecycle = {
+    pub static HANDLERS: programs::HandlerTable<Partition, Lifecycle> = {
         Reset -> Idle => log,
         Idle -> Running => log,
         Running -> Idle => log,

@@ -1,8 +1,8 @@
 // Two initial states.
-programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+programs::sp_states! { pub SpState: Reset, Idle, Running, Blocked, Preempted, Aborted; }
 
 programs::sp_lifecycle! {
-    pub Lifecycle {
+    pub Lifecycle for SpState {
         states: Reset, Idle, Running, Blocked, Preempted;
         initial: Reset, Idle;
         Reset -> Idle;

@@ -5,8 +5,8 @@ use programs::{DeviceKind, StateId};
 
 fn main() {
     let lc = ACCEPTED.lifecycle();
-    assert_eq!(lc.states, ["Reset", "Idle", "Running", "Blocked", "Preempted"]);
-    assert_eq!(lc.initial, Reset::ID);
+    assert_eq!(lc.states(), ["Reset", "Idle", "Running", "Blocked", "Preempted"]);
+    assert_eq!(lc.initial(), Reset::ID);
     let legal: Vec<(u8, u8)> = (0..5).flat_map(|f| (0..5).map(move |t| (f, t))).filter(|&(f, t)| lc.allows(f, t)).collect();
     assert_eq!(
         legal,
@@ -21,7 +21,7 @@ fn main() {
             (Preempted::ID, Running::ID),
         ]
     );
-    let devices: Vec<_> = ACCEPTED.devices().iter().map(|d| (d.name, d.kind, d.base, d.size, d.irq)).collect();
+    let devices: Vec<_> = ACCEPTED.devices().iter().map(|d| (d.name(), d.kind(), d.base(), d.size(), d.irq())).collect();
     assert_eq!(
         devices,
         [
@@ -31,6 +31,6 @@ fn main() {
             ("rtc0", DeviceKind::Pl031, 0x0901_0000, 0x1000, Some(34)),
         ]
     );
-    assert_eq!(ACCEPTED.board().ram_base, 0x4000_0000);
-    assert_eq!(ACCEPTED.board().image_base, 0x4020_0000);
+    assert_eq!(ACCEPTED.board().ram_base(), 0x4000_0000);
+    assert_eq!(ACCEPTED.board().image_base(), 0x4020_0000);
 }

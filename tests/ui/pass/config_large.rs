@@ -1,8 +1,8 @@
 // A larger valid table and map: 16 states, a ring with chords; 32 UARTs.
-programs::sp_states! { pub S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15; }
+programs::sp_states! { pub SpState: S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15; }
 
 programs::sp_lifecycle! {
-    pub Big {
+    pub Big for SpState {
         states: S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15;
         initial: S0;
         S0 -> S1;
@@ -108,7 +108,7 @@ impl programs::Config for Config {
 static ACCEPTED: programs::Accepted<Config, programs::board::Emulated> = programs::Accepted::CHECKED;
 
 fn main() {
-    assert_eq!(ACCEPTED.lifecycle().states.len(), 16);
-    assert_eq!(ACCEPTED.lifecycle().legal.iter().map(|m| m.count_ones()).sum::<u32>(), 46);
+    assert_eq!(ACCEPTED.lifecycle().states().len(), 16);
+    assert_eq!(ACCEPTED.lifecycle().legal().iter().map(|m| m.count_ones()).sum::<u32>(), 46);
     assert_eq!(ACCEPTED.devices().len(), 33);
 }

@@ -1,9 +1,9 @@
 // The map passes its own checks, but names a kind the hypervisor does not
 // emulate: the gate refuses it.
-programs::sp_states! { pub Reset, Idle, Running, Blocked, Preempted, Aborted; }
+programs::sp_states! { pub SpState: Reset, Idle, Running, Blocked, Preempted, Aborted; }
 
 programs::sp_lifecycle! {
-    pub Lifecycle {
+    pub Lifecycle for SpState {
         states: Reset, Idle, Running, Blocked, Preempted;
         initial: Reset;
         Reset -> Idle;

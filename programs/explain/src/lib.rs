@@ -1,0 +1,352 @@
+//! The value-level side of a configuration's checks: read the configuration
+//! macros of a source file (with the same parser as the proc macros), build
+//! the very inputs the type level builds, and run every check of the
+//! catalogue (`programs::catalogue`) on the value-level twin. `explain`
+//! prints what this returns; the differential tests compare it with rustc.
+
+use std::collections::HashMap;
+
+use programs::DeviceKind;
+use programs::catalogue::{Check, device_checks, emulation_checks, handler_checks, lifecycle_checks};
+use programs_dsl::{ConfigFile, Edge, Ident, States, vocabulary_identity};
+use typevm::interp::{self, Tick};
+use typevm::message::Message;
+use typevm::reflect::{Status, Verdict};
+use typevm::value::{Display, RecordInfo, Val, Value};
+
+/// The budget the gate gives every check.
+pub const BUDGET: u64 = programs::gate::CHECK_BUDGET;
+
+/// One check run on one configuration item.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// What was checked (`Lifecycle`, `VirtDevices`, `SP_HANDLERS`).
+    pub subject: String,
+    /// The check program's name.
+    pub program: &'static str,
+    /// How it ended; `None` when the run left the twin's limits.
+    pub verdict: Option<Verdict>,
+    /// The message rustc would print for it (empty when it halted).
+    pub message: String,
+    pub ticks: u64,
+    /// Every tick, rendered, when asked for.
+    pub trace: Vec<String>,
+    /// The ticks (1-based) at which the run reported a violation.
+    pub reports: Vec<u64>,
+}
+
+impl Run {
+    /// Did the check accept?
+    pub fn passed(&self) -> bool {
+        matches!(
+            self.verdict,
+            Some(Verdict {
+                status: Status::Halted,
+                ..
+            })
+        )
+    }
+}
+
+/// What a configuration file holds, as headlines, and every check's run.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// One line per configuration item (`lifecycle `L`: 5 states, 8 transitions`).
+    pub items: Vec<(String, Vec<Run>)>,
+}
+
+impl Report {
+    /// Every run, in file order.
+    pub fn runs(&self) -> impl Iterator<Item = &Run> {
+        self.items.iter().flat_map(|(_, r)| r)
+    }
+    /// Did every check pass?
+    pub fn accepted(&self) -> bool {
+        self.runs().all(Run::passed)
+    }
+}
+
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+fn leak_slice(v: Vec<Val>) -> &'static [Val] {
+    Box::leak(v.into_boxed_slice())
+}
+
+/// A record value as `typevm::record!` reflects one.
+pub fn record(name: &str, display: Display, fields: Vec<Val>) -> Val {
+    Val::Rec(leak(RecordInfo {
+        name: leak(name.to_string()).as_str(),
+        display,
+        fields: leak_slice(fields),
+    }))
+}
+
+/// A list value from items, first item at the head.
+pub fn list(items: Vec<Val>) -> Val {
+    Val::Slice(leak_slice(items))
+}
+
+/// Runs checks, keeping traces when asked.
+struct Runner {
+    trace: bool,
+}
+
+impl Runner {
+    /// Run one check program on `input` (top of stack first).
+    fn run(&self, check: &Check, subject: &str, input_top_first: &[Val]) -> Run {
+        let mut input = input_top_first.to_vec();
+        input.reverse();
+        let mut ticks: Vec<String> = Vec::new();
+        let mut reports: Vec<u64> = Vec::new();
+        let mut reported = 0;
+        let result = interp::run_traced(check.ops, &input, BUDGET, |t: &Tick<'_>| {
+            if t.reported > reported {
+                reported = t.reported;
+                reports.push(t.n);
+            }
+            if self.trace {
+                ticks.push(render_tick(t));
+            }
+        });
+        match result {
+            Ok(run) => Run {
+                subject: subject.to_string(),
+                program: check.name,
+                verdict: Some(run.verdict),
+                message: typevm::message::verdict_message(&run.verdict, check.name, subject, BUDGET)
+                    .as_str()
+                    .to_string(),
+                ticks: run.ticks,
+                trace: ticks,
+                reports,
+            },
+            Err(e) => Run {
+                subject: subject.to_string(),
+                program: check.name,
+                verdict: None,
+                message: format!("outside the value-level twin's limits at instruction #{}", e.pc),
+                ticks: 0,
+                trace: ticks,
+                reports,
+            },
+        }
+    }
+
+    fn run_all(&self, checks: &[Check], subject: &str, input: &[Val]) -> Vec<Run> {
+        checks.iter().map(|c| self.run(c, subject, input)).collect()
+    }
+}
+
+/// One tick as `explain` prints it.
+pub fn render_tick(t: &Tick<'_>) -> String {
+    let mut m = Message::new();
+    match t.op {
+        Some(op) => m.push_op(&op),
+        None => m.push_str("(seek)"),
+    }
+    let mut s = Message::new();
+    let shown = t.stack.len().min(3);
+    if t.stack.len() > shown {
+        s.push_str("... ");
+    }
+    for (i, v) in t.stack[t.stack.len() - shown..].iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_val(v);
+    }
+    format!("#{:<6} pc {:<3} {:<22} stack: [{}]", t.n, t.pc, m.as_str(), s.as_str())
+}
+
+/// A vocabulary as the type level declares it: its record and its states'.
+struct Vocabulary {
+    record: Val,
+    states: HashMap<String, Val>,
+}
+
+impl Vocabulary {
+    fn declared(crate_name: &str, s: &States) -> Vocabulary {
+        let name = s.vocabulary.to_string();
+        let record = record(&name, Display::Name, vec![Val::Num(vocabulary_identity(crate_name, s))]);
+        Vocabulary::with_states(record, s.names.iter().map(|n| n.to_string()))
+    }
+
+    fn with_states(record: Val, names: impl Iterator<Item = String>) -> Vocabulary {
+        let states = names
+            .enumerate()
+            .map(|(id, n)| {
+                let r = self::record(&n, Display::Name, vec![Val::Num(id as u64), record]);
+                (n, r)
+            })
+            .collect();
+        Vocabulary { record, states }
+    }
+}
+
+/// Run every check of the catalogue on every configuration item of `config`
+/// (`crate_name` as rustc would see it, for vocabulary identities).
+pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Report, String> {
+    let runner = Runner { trace };
+    let mut report = Report::default();
+    let mut vocabularies: Vec<(String, Vocabulary)> = config
+        .states
+        .iter()
+        .map(|s| (s.vocabulary.to_string(), Vocabulary::declared(crate_name, s)))
+        .collect();
+    if vocabularies.is_empty() {
+        // The board's vocabulary, for a file that uses it without declaring one.
+        vocabularies.push((
+            "SpState".to_string(),
+            Vocabulary::with_states(
+                <programs::board::SpState as Value>::VAL,
+                programs::board::ACCEPTED
+                    .lifecycle()
+                    .states()
+                    .iter()
+                    .map(|s| s.to_string()),
+            ),
+        ));
+    }
+    let vocabulary = |path: &programs_dsl::syn::Path| -> Result<&Vocabulary, String> {
+        let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        vocabularies
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("`{name}` is not a vocabulary declared with `sp_states!` (rustc: cannot find type)"))
+    };
+    // A state named in a table of vocabulary `v`: its own, else another's (which the checks refuse).
+    let state = |v: &Vocabulary, n: &Ident| -> Result<Val, String> {
+        let n = n.to_string();
+        v.states
+            .get(&n)
+            .or_else(|| vocabularies.iter().find_map(|(_, o)| o.states.get(&n)))
+            .copied()
+            .ok_or_else(|| format!("`{n}` is not a state of any `sp_states!` (rustc: cannot find type)"))
+    };
+    let edge = |v: &Vocabulary, e: &Edge| -> Result<Val, String> {
+        Ok(record(
+            "Edge",
+            Display::Arrow,
+            vec![state(v, &e.from)?, state(v, &e.to)?],
+        ))
+    };
+    let states_of =
+        |v: &Vocabulary, names: &[Ident]| -> Result<Vec<Val>, String> { names.iter().map(|n| state(v, n)).collect() };
+
+    let mut tables: HashMap<String, (Val, Val)> = HashMap::new();
+    for t in &config.lifecycles {
+        let name = t.name.to_string();
+        let v = vocabulary(&t.vocabulary)?;
+        let edges: Vec<Val> = t.edges.iter().map(|e| edge(v, e)).collect::<Result<_, _>>()?;
+        let declared = states_of(v, &t.states)?;
+        let headline = format!(
+            "lifecycle `{name}`: {} states, {} transitions",
+            declared.len(),
+            edges.len()
+        );
+        let edges = list(edges);
+        tables.insert(name.clone(), (edges, v.record));
+        let input = [
+            edges,
+            list(declared),
+            list(states_of(v, &t.initial)?),
+            list(states_of(v, &t.terminal)?),
+            list(states_of(v, &t.reentrant)?),
+            v.record,
+        ];
+        report
+            .items
+            .push((headline, runner.run_all(lifecycle_checks::CHECKS, &name, &input)));
+    }
+
+    let mut boards: HashMap<String, Val> = HashMap::new();
+    for b in &config.boards {
+        let n = b.name.to_string();
+        let f = [
+            b.ram.base,
+            b.ram.size,
+            b.devices.base,
+            b.devices.size,
+            b.image.base,
+            b.image.size,
+        ];
+        boards.insert(
+            n.clone(),
+            record(&n, Display::Name, f.iter().map(|&x| Val::Num(x)).collect()),
+        );
+    }
+    let kind_of = |k: &str| -> Result<Val, String> {
+        DeviceKind::ALL
+            .iter()
+            .find(|kind| kind.name() == k)
+            .map(|kind| kind.record())
+            .ok_or_else(|| format!("`{k}` is not a device kind (see `programs::devices::kinds`)"))
+    };
+    for m in &config.devices {
+        let name = m.name.to_string();
+        let board_name = m.board.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let board = match boards.get(&board_name) {
+            Some(b) => *b,
+            None if board_name == "QemuVirt" => <programs::board::QemuVirt as Value>::VAL,
+            None => {
+                return Err(format!(
+                    "device map `{name}` is on board `{board_name}`, which the file does not declare with `board!`"
+                ));
+            }
+        };
+        let devices: Vec<Val> = m
+            .devices
+            .iter()
+            .map(|d| {
+                Ok(record(
+                    &d.name.to_string(),
+                    Display::Window,
+                    vec![
+                        kind_of(&d.kind.to_string())?,
+                        Val::Num(d.window.base),
+                        Val::Num(d.window.size),
+                        Val::Num(d.irq.unwrap_or(0)),
+                    ],
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        let headline = format!("device map `{name}` on `{board_name}`: {} devices", devices.len());
+        let devices = list(devices);
+        let mut runs = runner.run_all(device_checks::CHECKS, &name, &[devices, board]);
+        // The hypervisor of this workspace emulates `programs::board::Emulated`.
+        runs.extend(runner.run_all(
+            emulation_checks::CHECKS,
+            &name,
+            &[devices, <programs::board::Emulated as Value>::VAL],
+        ));
+        report.items.push((headline, runs));
+    }
+
+    for h in &config.handlers {
+        let name = h.name.to_string();
+        let table_name = match &h.lifecycle {
+            programs_dsl::syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let Some(&(table, vocabulary_record)) = tables.get(&table_name) else {
+            return Err(format!(
+                "handlers `{name}` are for table `{table_name}`, which the file does not declare"
+            ));
+        };
+        let v = vocabularies
+            .iter()
+            .map(|(_, v)| v)
+            .find(|v| v.record.same(&vocabulary_record))
+            .expect("a table's vocabulary is declared");
+        let handled: Vec<Val> = h.handlers.iter().map(|x| edge(v, &x.edge)).collect::<Result<_, _>>()?;
+        let headline = format!("handlers `{name}` for `{table_name}`: {} handlers", handled.len());
+        let input = [table, list(handled), vocabulary_record];
+        report
+            .items
+            .push((headline, runner.run_all(handler_checks::CHECKS, &name, &input)));
+    }
+    Ok(report)
+}

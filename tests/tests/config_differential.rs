@@ -1,0 +1,697 @@
+//! The catalogue three ways, item for item: generated configurations (valid
+//! and broken: vocabulary mixes, address-space edges, every rule) go through
+//! `explain` (the check programs on the value-level twin) and through a
+//! plain-Rust reference checker written from the catalogue's words; a sample
+//! of them also goes through rustc (the check programs in the trait solver).
+//! All three must report the same violations of the same items.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use programs::devices::{self, kinds};
+use programs::handlers;
+use programs::lifecycle;
+use programs_dsl::{ConfigFile, Edge, Ident};
+use typevm::reason::Reason;
+use typevm::reflect::{Item, Status};
+use typevm::value::{Display, Val, Value};
+
+/// How many configurations `explain` and the reference checker compare.
+const GENERATED: u64 = 1200;
+/// How many of them rustc compiles too (in one crate).
+const THROUGH_RUSTC: u64 = 50;
+
+// ------------------------------------------------------------ generation
+
+/// xorshift64*: a small deterministic generator, so a failure names its seed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len() as u64) as usize]
+    }
+}
+
+const KINDS: [&str; 5] = ["Pl011", "Pl031", "GicV3Distributor", "GicV3Redistributor", "VirtioMmio"];
+
+/// One generated configuration: a vocabulary (and sometimes a second one),
+/// a lifecycle table, a board, a device map and handlers, as source text.
+fn generate(seed: u64) -> String {
+    let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut s = String::new();
+    let n = 2 + r.below(5) as usize;
+    // A third of the configurations get no mistake on purpose.
+    let clean = r.chance(33);
+    let mistake = |r: &mut Rng, percent: u64| !clean && r.chance(percent);
+    let states: Vec<String> = (0..n).map(|i| format!("S{i}")).collect();
+    writeln!(s, "programs::sp_states! {{ pub Voc: {}; }}", states.join(", ")).unwrap();
+    // A second vocabulary whose ids overlap the first's.
+    let foreign = mistake(&mut r, 15);
+    if foreign {
+        writeln!(s, "mod other {{ programs::sp_states! {{ pub Other: F0, F1, F2; }} }}").unwrap();
+        writeln!(s, "use other::{{F0, F1, F2}};").unwrap();
+    }
+    let any_state = |r: &mut Rng| -> String {
+        if foreign && r.chance(10) {
+            format!("F{}", r.below(3))
+        } else {
+            r.pick(&states).clone()
+        }
+    };
+    // `states:` usually all, sometimes missing one (undeclared) or with a foreign one.
+    let mut declared: Vec<String> = states.clone();
+    if mistake(&mut r, 15) {
+        declared.remove(r.below(n as u64) as usize);
+    }
+    if foreign && r.chance(30) {
+        declared.push(format!("F{}", r.below(3)));
+    }
+    let initial: Vec<String> = match if clean { 9 } else { r.below(10) } {
+        0 => vec![],
+        1 => vec![states[0].clone(), states[1].clone()],
+        _ => vec![states[0].clone()],
+    };
+    let terminal: Vec<String> = (0..r.below(2)).map(|_| any_state(&mut r)).collect();
+    let reentrant: Vec<String> = if r.chance(15) { vec![states[0].clone()] } else { vec![] };
+    let mut edges: Vec<(String, String)> = Vec::new();
+    // Mostly a ring (valid), plus random extras.
+    if clean || r.chance(70) {
+        for i in 0..n {
+            edges.push((states[i].clone(), states[(i + 1) % n].clone()));
+        }
+        if clean || r.chance(60) {
+            // Do not always enter the initial state.
+            edges.pop();
+            edges.push((states[n - 1].clone(), states[1 % n].clone()));
+        }
+    }
+    for _ in 0..if clean { 0 } else { r.below(n as u64 + 2) } {
+        edges.push((any_state(&mut r), any_state(&mut r)));
+    }
+    if !edges.is_empty() && mistake(&mut r, 10) {
+        let e = edges[r.below(edges.len() as u64) as usize].clone();
+        edges.push(e);
+    }
+    writeln!(s, "programs::sp_lifecycle! {{\n    pub Table for Voc {{").unwrap();
+    writeln!(s, "        states: {};", declared.join(", ")).unwrap();
+    writeln!(s, "        initial: {};", initial.join(", ")).unwrap();
+    writeln!(s, "        terminal: {};", terminal.join(", ")).unwrap();
+    writeln!(s, "        reentrant: {};", reentrant.join(", ")).unwrap();
+    for (f, t) in &edges {
+        writeln!(s, "        {f} -> {t};").unwrap();
+    }
+    writeln!(s, "    }}\n}}").unwrap();
+
+    // The board: usually QEMU virt's shape, sometimes at the top of the address space.
+    let top = r.chance(25);
+    let (dev_base, dev_size) = if top {
+        (0xffff_0000_0000_0000u64, 0x1_0000_0000_0000u64)
+    } else {
+        (0x0800_0000, 0x3800_0000)
+    };
+    writeln!(
+        s,
+        "programs::board! {{ pub Board {{ ram: 0x4000_0000 + 0x4000_0000; devices: {dev_base:#x} + {dev_size:#x}; image: 0x4020_0000 + 0x0100_0000; }} }}"
+    )
+    .unwrap();
+    let count = 1 + r.below(5);
+    writeln!(s, "programs::devices! {{\n    pub Map on Board {{").unwrap();
+    let mut next = dev_base + 0x10_0000;
+    for i in 0..count {
+        let kind = if clean || r.chance(80) {
+            *r.pick(&KINDS[..2])
+        } else {
+            *r.pick(&KINDS)
+        };
+        let mut base = next;
+        let mut size = 0x1000 * (1 + r.below(3));
+        match if clean { 99 } else { r.below(14) } {
+            0 => base = base.saturating_add(0x800),                     // misaligned base
+            1 => size = 0x1800,                                         // misaligned size
+            2 => size = 0,                                              // empty
+            3 => base = base.saturating_sub(0x1000),                    // overlaps the previous
+            4 => base = 0x4020_0000,                                    // over the image
+            5 => base = 0x5000_0000,                                    // over RAM
+            6 => base = 0x100,                                          // outside the range
+            7 if top => base = 0xffff_ffff_ffff_f000,                   // ends exactly at 2^64
+            8 if top => (base, size) = (0xffff_ffff_ffff_f000, 0x2000), // wraps
+            _ => {}
+        }
+        next = next.max(base.saturating_add(size)).saturating_add(0x1000 * r.below(3));
+        let irq = match kind {
+            "Pl011" | "Pl031" | "VirtioMmio" => match if clean { 99 } else { r.below(12) } {
+                0 => String::new(),
+                1 => ", irq 20".to_string(),
+                2 => ", irq 33".to_string(),
+                _ => format!(", irq {}", 40 + i),
+            },
+            _ => {
+                if mistake(&mut r, 15) {
+                    ", irq 50".to_string()
+                } else {
+                    String::new()
+                }
+            }
+        };
+        writeln!(s, "        d{i}: {kind} @ {base:#x} + {size:#x}{irq};").unwrap();
+    }
+    writeln!(s, "    }}\n}}").unwrap();
+
+    // Handlers: one per transition, then a mistake or two.
+    let mut handled: Vec<(String, String)> = edges.clone();
+    if !handled.is_empty() && mistake(&mut r, 20) {
+        handled.remove(r.below(handled.len() as u64) as usize);
+    }
+    if mistake(&mut r, 15) {
+        handled.push((any_state(&mut r), any_state(&mut r)));
+    }
+    writeln!(s, "fn on(_: &()) {{}}").unwrap();
+    writeln!(
+        s,
+        "programs::transition_handlers! {{\n    pub static HANDLERS: programs::HandlerTable<(), Table> = {{"
+    )
+    .unwrap();
+    for (f, t) in &handled {
+        writeln!(s, "        {f} -> {t} => on,").unwrap();
+    }
+    writeln!(s, "    }};\n}}").unwrap();
+    s
+}
+
+// ------------------------------------------------------------ violations
+
+/// One violation, as all three report it: what was checked, the rule's
+/// message template, and the items it is about by name.
+type Violation = (String, &'static str, String, String);
+
+/// How an item part shows in a [`Violation`].
+fn show(v: &Val) -> String {
+    match v {
+        Val::Num(n) => format!("{n:#x}"),
+        Val::Rec(r) => match r.display {
+            Display::Arrow => format!("{} -> {}", show(&r.fields[0]), show(&r.fields[1])),
+            Display::Name | Display::Window => r.name.to_string(),
+        },
+        Val::Nil | Val::Cons(..) | Val::Slice(_) => {
+            let mut parts = Vec::new();
+            let mut rest = *v;
+            while let Some((h, t)) = rest.uncons() {
+                parts.push(show(&h));
+                rest = t;
+            }
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+/// The violations `explain` reports; panics on a fault (a check program
+/// must never fault on a configuration that parses).
+fn explained(config: &ConfigFile, seed: u64) -> BTreeSet<Violation> {
+    let report = explain::explain(config, "gen", false).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    let mut out = BTreeSet::new();
+    for run in report.runs() {
+        let verdict = run.verdict.unwrap_or_else(|| panic!("seed {seed}: {}", run.message));
+        match verdict.status {
+            Status::Halted => {}
+            Status::Reported(v) => {
+                assert_eq!(v.dropped, 0, "seed {seed}: more violations than a check keeps");
+                for note in v.kept.iter().flatten() {
+                    let (a, b) = match note.item {
+                        Item::One(x) => (show(&x), String::new()),
+                        Item::Pair(x, y) => (show(&x), show(&y)),
+                        Item::None => (String::new(), String::new()),
+                    };
+                    out.insert((run.subject.clone(), note.reason.message, a, b));
+                }
+            }
+            Status::Faulted { .. } | Status::Exhausted => {
+                panic!("seed {seed}: `{}` did not finish: {}", run.program, run.message)
+            }
+        }
+    }
+    out
+}
+
+/// The reference checker: the catalogue's rules in plain Rust, on the parsed
+/// configuration. States are numbered in their vocabulary, as `sp_states!`
+/// numbers them; ids are what the rules compare.
+fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
+    let mut out = BTreeSet::new();
+    let mut add = |subject: &str, message: &'static str, a: String, b: String| {
+        out.insert((subject.to_string(), message, a, b));
+    };
+    // (vocabulary, id) of every state name.
+    let state = |n: &Ident| -> (String, usize) {
+        let n = n.to_string();
+        for v in &config.states {
+            if let Some(id) = v.names.iter().position(|s| *s == n) {
+                return (v.vocabulary.to_string(), id);
+            }
+        }
+        panic!("`{n}` is not a state");
+    };
+    let arrow = |e: &Edge| format!("{} -> {}", e.from, e.to);
+    for t in &config.lifecycles {
+        let name = t.name.to_string();
+        let voc = t.vocabulary.segments.last().unwrap().ident.to_string();
+        let foreign = |n: &Ident| state(n).0 != voc;
+        let id = |n: &Ident| state(n).1;
+        let declared: BTreeSet<usize> = t.states.iter().map(id).collect();
+        // StatesDeclared
+        for s in &t.states {
+            if foreign(s) {
+                add(
+                    &name,
+                    lifecycle::ForeignDeclaredState::INFO.message,
+                    s.to_string(),
+                    voc.clone(),
+                );
+            }
+        }
+        for e in &t.edges {
+            if foreign(&e.from) || foreign(&e.to) {
+                add(&name, lifecycle::ForeignState::INFO.message, arrow(e), voc.clone());
+            }
+            for s in [&e.from, &e.to] {
+                if !declared.contains(&id(s)) {
+                    add(&name, lifecycle::UndeclaredState::INFO.message, arrow(e), s.to_string());
+                }
+            }
+        }
+        for s in t.initial.iter().chain(&t.terminal).chain(&t.reentrant) {
+            if foreign(s) {
+                add(
+                    &name,
+                    lifecycle::ForeignMarkedState::INFO.message,
+                    s.to_string(),
+                    voc.clone(),
+                );
+            }
+            if !declared.contains(&id(s)) {
+                add(
+                    &name,
+                    lifecycle::UndeclaredMarkedState::INFO.message,
+                    s.to_string(),
+                    String::new(),
+                );
+            }
+        }
+        // OneInitialState
+        match t.initial.len() {
+            0 => add(
+                &name,
+                lifecycle::NoInitialState::INFO.message,
+                "0x0".into(),
+                String::new(),
+            ),
+            1 => {}
+            _ => {
+                let l: Vec<String> = t.initial.iter().map(|s| s.to_string()).collect();
+                add(
+                    &name,
+                    lifecycle::SeveralInitialStates::INFO.message,
+                    format!("[{}]", l.join(", ")),
+                    String::new(),
+                );
+            }
+        }
+        // NoDuplicateTransition
+        let mut seen = BTreeSet::new();
+        for e in &t.edges {
+            if !seen.insert((id(&e.from), id(&e.to))) {
+                add(
+                    &name,
+                    lifecycle::DuplicateTransition::INFO.message,
+                    arrow(e),
+                    String::new(),
+                );
+            }
+        }
+        // HandlersMatchTable, for the handlers of this table.
+        for h in &config.handlers {
+            let hname = h.name.to_string();
+            let table: BTreeSet<(usize, usize)> = t.edges.iter().map(|e| (id(&e.from), id(&e.to))).collect();
+            let mut handled = BTreeSet::new();
+            for x in &h.handlers {
+                let e = &x.edge;
+                if foreign(&e.from) || foreign(&e.to) {
+                    add(&hname, handlers::ForeignHandler::INFO.message, arrow(e), voc.clone());
+                }
+                let key = (id(&e.from), id(&e.to));
+                if !table.contains(&key) {
+                    add(
+                        &hname,
+                        handlers::HandlerWithoutTransition::INFO.message,
+                        arrow(e),
+                        String::new(),
+                    );
+                }
+                if !handled.insert(key) {
+                    add(
+                        &hname,
+                        handlers::DuplicateHandler::INFO.message,
+                        arrow(e),
+                        String::new(),
+                    );
+                }
+            }
+            for e in &t.edges {
+                if !handled.contains(&(id(&e.from), id(&e.to))) {
+                    add(&hname, handlers::MissingHandler::INFO.message, arrow(e), String::new());
+                }
+            }
+        }
+        // NoDeadEnd
+        let leaves: BTreeSet<usize> = t
+            .edges
+            .iter()
+            .map(|e| id(&e.from))
+            .chain(t.terminal.iter().map(id))
+            .collect();
+        for s in &t.states {
+            if !leaves.contains(&id(s)) {
+                add(&name, lifecycle::DeadEnd::INFO.message, s.to_string(), String::new());
+            }
+        }
+        let Some(init) = t.initial.first() else { continue };
+        // EveryStateReachable
+        let mut reached = BTreeSet::from([id(init)]);
+        loop {
+            let before = reached.len();
+            for e in &t.edges {
+                if reached.contains(&id(&e.from)) {
+                    reached.insert(id(&e.to));
+                }
+            }
+            if reached.len() == before {
+                break;
+            }
+        }
+        for s in &t.states {
+            if !reached.contains(&id(s)) {
+                add(
+                    &name,
+                    lifecycle::UnreachableState::INFO.message,
+                    s.to_string(),
+                    init.to_string(),
+                );
+            }
+        }
+        // InitialNotEntered
+        if !t.reentrant.iter().any(|s| id(s) == id(init)) {
+            for e in &t.edges {
+                if id(&e.to) == id(init) {
+                    add(
+                        &name,
+                        lifecycle::EntersInitialState::INFO.message,
+                        arrow(e),
+                        init.to_string(),
+                    );
+                }
+            }
+        }
+    }
+    for m in &config.devices {
+        let name = m.name.to_string();
+        let b = config
+            .boards
+            .iter()
+            .find(|b| m.board.is_ident(&b.name))
+            .expect("the map's board");
+        let board = b.name.to_string();
+        let last = |base: u64, size: u64| base.saturating_add(size.max(1) - 1);
+        let (ram, image) = (
+            (b.ram.base, last(b.ram.base, b.ram.size)),
+            (b.image.base, last(b.image.base, b.image.size)),
+        );
+        let (rbase, rlast) = (b.devices.base, last(b.devices.base, b.devices.size));
+        let kind = |k: &Ident| -> (u64, u64, u64, bool) {
+            // id, singleton, irq class, emulated: from the kind records the checks read.
+            let v = match k.to_string().as_str() {
+                "Pl011" => <kinds::Pl011 as Value>::VAL,
+                "Pl031" => <kinds::Pl031 as Value>::VAL,
+                "GicV3Distributor" => <kinds::GicV3Distributor as Value>::VAL,
+                "GicV3Redistributor" => <kinds::GicV3Redistributor as Value>::VAL,
+                "VirtioMmio" => <kinds::VirtioMmio as Value>::VAL,
+                other => panic!("kind {other}"),
+            };
+            let Val::Rec(r) = v else {
+                unreachable!("kinds are records")
+            };
+            let f = |i: usize| r.fields[i].num().unwrap();
+            let emulated = programs::board::emulated(programs::DeviceKind::from_id(f(0)).unwrap());
+            (f(0), f(1), f(2), emulated)
+        };
+        let mut singletons = BTreeSet::new();
+        for (i, d) in m.devices.iter().enumerate() {
+            let dn = d.name.to_string();
+            let (base, size) = (d.window.base, d.window.size);
+            let irq = d.irq.unwrap_or(0);
+            // WindowsAligned
+            if base & 0xfff != 0 {
+                add(&name, devices::MisalignedBase::INFO.message, dn.clone(), String::new());
+            }
+            if size & 0xfff != 0 {
+                add(&name, devices::MisalignedSize::INFO.message, dn.clone(), String::new());
+            }
+            if size == 0 {
+                add(&name, devices::EmptyWindow::INFO.message, dn.clone(), String::new());
+            }
+            // WindowsInDeviceRange
+            if size != 0 {
+                if size - 1 > u64::MAX - base {
+                    add(
+                        &name,
+                        devices::WrapsAddressSpace::INFO.message,
+                        dn.clone(),
+                        String::new(),
+                    );
+                } else if base < rbase || base > rlast || rlast - base < size - 1 {
+                    add(
+                        &name,
+                        devices::OutsideDeviceRange::INFO.message,
+                        dn.clone(),
+                        board.clone(),
+                    );
+                }
+            }
+            // WindowsClearOfRamAndImage
+            let dlast = last(base, size);
+            let overlaps = |(b0, b1): (u64, u64)| !(b1 < base || dlast < b0);
+            if overlaps(image) {
+                add(&name, devices::OverlapsImage::INFO.message, dn.clone(), board.clone());
+            }
+            if overlaps(ram) {
+                add(&name, devices::OverlapsRam::INFO.message, dn.clone(), board.clone());
+            }
+            // DevicePairsDisjoint: each device against the ones before it.
+            for e in &m.devices[..i] {
+                let elast = last(e.window.base, e.window.size);
+                if !(elast < base || dlast < e.window.base) {
+                    add(
+                        &name,
+                        devices::OverlappingWindows::INFO.message,
+                        dn.clone(),
+                        e.name.to_string(),
+                    );
+                }
+                let eirq = e.irq.unwrap_or(0);
+                if eirq != 0 && eirq == irq {
+                    add(
+                        &name,
+                        devices::SharedInterrupt::INFO.message,
+                        dn.clone(),
+                        e.name.to_string(),
+                    );
+                }
+            }
+            let (kid, singleton, class, emulated) = kind(&d.kind);
+            // InterruptsInRange
+            match class {
+                0 if irq != 0 => add(
+                    &name,
+                    devices::UnexpectedInterrupt::INFO.message,
+                    dn.clone(),
+                    String::new(),
+                ),
+                1 if !(32..=1019).contains(&irq) => {
+                    add(&name, devices::NotAnSpi::INFO.message, dn.clone(), String::new())
+                }
+                2 if !(16..=31).contains(&irq) => add(&name, devices::NotAPpi::INFO.message, dn.clone(), String::new()),
+                _ => {}
+            }
+            // SingletonsOnce
+            if singleton == 1 && !singletons.insert(kid) {
+                add(&name, devices::SecondSingleton::INFO.message, dn.clone(), String::new());
+            }
+            // KindsEmulated
+            if !emulated {
+                add(&name, devices::NotEmulated::INFO.message, dn.clone(), String::new());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn explain_and_the_reference_checker_agree_on_generated_configurations() {
+    let (mut accepted, mut rejected, mut violations) = (0, 0, 0);
+    for seed in 0..GENERATED {
+        let source = generate(seed);
+        let config = ConfigFile::parse(&source).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{source}"));
+        let (ex, re) = (explained(&config, seed), reference(&config));
+        assert_eq!(
+            ex, re,
+            "seed {seed}: explain and the reference checker differ\n{source}"
+        );
+        if ex.is_empty() {
+            accepted += 1;
+        } else {
+            rejected += 1;
+            violations += ex.len();
+        }
+    }
+    println!(
+        "{GENERATED} configurations: {accepted} accepted, {rejected} rejected, {violations} violations, all agreeing"
+    );
+    // The generator must exercise both sides.
+    assert!(
+        accepted >= GENERATED / 10 && rejected >= GENERATED / 2,
+        "{accepted} accepted, {rejected} rejected"
+    );
+}
+
+/// The violations rustc reports: every `check `...` failed for `S`: ...`
+/// line of its errors, reduced to the same shape as [`Violation`] through
+/// the message `explain` would print for each violation.
+#[test]
+fn rustc_agrees_on_a_sample() {
+    let dir = sample_crate();
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--message-format=short"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Every check line rustc printed, by module (the subject names repeat).
+    // A message's later lines (more violations, `help:`) follow the first
+    // line indented, so they belong to the last module named.
+    let mut from_rustc: BTreeSet<(u64, String)> = BTreeSet::new();
+    let mut rejected_by_rustc: BTreeSet<u64> = BTreeSet::new();
+    let mut seed = None;
+    for line in stderr.lines() {
+        if let Some((path, _)) = line.split_once(": error") {
+            // The module's file, or, for the gate's error (reported in
+            // `programs`), the module its configuration type is in.
+            let number = |s: &str| {
+                s.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok())
+            };
+            seed = path
+                .rsplit("/m")
+                .next()
+                .and_then(number)
+                .filter(|_| path.contains("/src/m"))
+                .or_else(|| line.split("<m").nth(1).and_then(number));
+            if let Some(s) = seed {
+                rejected_by_rustc.insert(s);
+            }
+        } else if !line.starts_with(' ') {
+            seed = None;
+        }
+        let (Some(s), Some(at)) = (seed, line.find("check `")) else {
+            continue;
+        };
+        // The short format ends the first line with where the evaluation
+        // failed; a message past its capacity ends in `...` (the gate's
+        // refusal, which repeats every check's messages).
+        let text = line[at..]
+            .split(": evaluation of `")
+            .next()
+            .unwrap_or_default()
+            .trim_end();
+        if !text.ends_with("...") {
+            from_rustc.insert((s, text.to_string()));
+        }
+    }
+    let mut from_explain: BTreeSet<(u64, String)> = BTreeSet::new();
+    let mut rejected_by_explain: BTreeSet<u64> = BTreeSet::new();
+    for seed in 0..THROUGH_RUSTC {
+        let config = ConfigFile::parse(&generate(seed)).unwrap();
+        let report = explain::explain(&config, "gen", false).unwrap();
+        for run in report.runs().filter(|r| !r.passed()) {
+            rejected_by_explain.insert(seed);
+            for line in run.message.lines().filter(|l| l.starts_with("check `")) {
+                from_explain.insert((seed, line.to_string()));
+            }
+        }
+    }
+    assert_eq!(
+        rejected_by_rustc, rejected_by_explain,
+        "rustc and explain reject different configurations\n{stderr}"
+    );
+    let only_rustc: Vec<_> = from_rustc.difference(&from_explain).collect();
+    let only_explain: Vec<_> = from_explain.difference(&from_rustc).collect();
+    assert!(
+        only_rustc.is_empty() && only_explain.is_empty(),
+        "rustc and explain report different violations\nonly rustc: {only_rustc:#?}\nonly explain: {only_explain:#?}"
+    );
+    println!(
+        "{THROUGH_RUSTC} configurations through rustc: {} rejected, {} violations, all agreeing with explain",
+        rejected_by_rustc.len(),
+        from_rustc.len()
+    );
+}
+
+/// Two crates with one module per sampled configuration (cargo builds
+/// them on both cores), under `target/`, so that the workspace's
+/// `.cargo/config.toml` (`-Znext-solver`) applies. Each module also links
+/// its configuration through the gate, which adds the emulation check.
+fn sample_crate() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("target").join("config-differential");
+    let dep = |name: &str, path: &str| format!("{name} = {{ path = {:?} }}\n", root.join(path).display().to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"half0\", \"half1\"]\nresolver = \"3\"\n",
+    )
+    .unwrap();
+    for half in 0..2 {
+        let crate_dir = dir.join(format!("half{half}"));
+        std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+        let manifest = format!(
+            "[package]\nname = \"half{half}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}{}frunk = {{ version = \"0.5\", default-features = false }}\ntypenum = \"1.20\"\n",
+            dep("programs", "programs"),
+            dep("typevm", "typevm"),
+        );
+        std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+        let mut lib = String::from("#![allow(dead_code, unused_imports, non_camel_case_types)]\n");
+        for seed in (0..THROUGH_RUSTC).filter(|s| s % 2 == half) {
+            writeln!(lib, "mod m{seed};").unwrap();
+            let gate = "pub struct Cfg;\nimpl programs::Config for Cfg { type Lifecycle = Table; type Devices = Map; }\n\
+                        static ACCEPTED: programs::Accepted<Cfg, programs::board::Emulated> = programs::Accepted::CHECKED;\n";
+            std::fs::write(crate_dir.join("src").join(format!("m{seed}.rs")), generate(seed) + gate).unwrap();
+        }
+        std::fs::write(crate_dir.join("src").join("lib.rs"), lib).unwrap();
+    }
+    // The lock file of the workspace pins the same dependency versions.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir
+}

@@ -1,0 +1,17 @@
+// Two devices with one name: one clear error at the second, nothing else.
+programs::board! {
+    pub Virt {
+        ram: 0x4000_0000 + 0x4000_0000;
+        devices: 0x0800_0000 + 0x3800_0000;
+        image: 0x4020_0000 + 0x0100_0000;
+    }
+}
+
+programs::devices! {
+    pub Devices on Virt {
+        uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
+        uart0: Pl011 @ 0x0901_0000 + 0x1000, irq 34;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+// A device named like the hidden cells the macro generates.
+programs::board! {
+    pub Virt {
+        ram: 0x4000_0000 + 0x4000_0000;
+        devices: 0x0800_0000 + 0x3800_0000;
+        image: 0x4020_0000 + 0x0100_0000;
+    }
+}
+
+programs::devices! {
+    pub Devices on Virt {
+        __DevicesDevice0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
+    }
+}
+
+fn main() {}
