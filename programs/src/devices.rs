@@ -368,10 +368,10 @@ pub const fn board_info(board: &typevm::value::RecordInfo) -> BoardInfo {
 pub const fn kinds_contain(kinds: Val, kind: DeviceKind) -> bool {
     let mut rest = kinds;
     while let Some((k, tail)) = rest.uncons() {
-        if let Val::Rec(r) = k {
-            if num_of(&r.fields[0]) == kind as u64 {
-                return true;
-            }
+        if let Val::Rec(r) = k
+            && num_of(&r.fields[0]) == kind as u64
+        {
+            return true;
         }
         rest = tail;
     }

@@ -223,20 +223,20 @@ pub const fn report_item(failures: &[Option<Failure>; MAX_GROUP], subject: &str,
     let mut m = Message::new();
     let mut i = 0;
     while i < MAX_GROUP {
-        if let Some(f) = &failures[i] {
-            if let Status::Reported(notes) = &f.verdict.status {
-                let mut k = 0;
-                while k < notes.kept.len() {
-                    if let Some(note) = &notes.kept[k] {
-                        if about_any(note, core::slice::from_ref(&key)) {
-                            if !m.is_empty() {
-                                m.push_byte(b'\n');
-                            }
-                            typevm::message::push_note(&mut m, note, subject, &f.verdict);
-                        }
+        if let Some(f) = &failures[i]
+            && let Status::Reported(notes) = &f.verdict.status
+        {
+            let mut k = 0;
+            while k < notes.kept.len() {
+                if let Some(note) = &notes.kept[k]
+                    && about_any(note, core::slice::from_ref(&key))
+                {
+                    if !m.is_empty() {
+                        m.push_byte(b'\n');
                     }
-                    k += 1;
+                    typevm::message::push_note(&mut m, note, subject, &f.verdict);
                 }
+                k += 1;
             }
         }
         i += 1;
@@ -259,13 +259,13 @@ pub const fn report_rest(failures: &[Option<Failure>; MAX_GROUP], subject: &str,
                 Status::Reported(notes) => {
                     let mut k = 0;
                     while k < notes.kept.len() {
-                        if let Some(note) = &notes.kept[k] {
-                            if !about_any(note, keys) {
-                                if !m.is_empty() {
-                                    m.push_byte(b'\n');
-                                }
-                                typevm::message::push_note(&mut m, note, subject, &f.verdict);
+                        if let Some(note) = &notes.kept[k]
+                            && !about_any(note, keys)
+                        {
+                            if !m.is_empty() {
+                                m.push_byte(b'\n');
                             }
+                            typevm::message::push_note(&mut m, note, subject, &f.verdict);
                         }
                         k += 1;
                     }

@@ -58,7 +58,10 @@ fn checked(
     s
 }
 
-fn owned() -> (Vec<String>, Vec<(String, String)>, Vec<(String, String, u64, u64, u64)>) {
+/// A device as the generated source writes it: name, kind, base, size, irq.
+type DeviceRow = (String, String, u64, u64, u64);
+
+fn owned() -> (Vec<String>, Vec<(String, String)>, Vec<DeviceRow>) {
     let names = ["Reset", "Idle", "Running", "Blocked", "Preempted"]
         .map(String::from)
         .to_vec();

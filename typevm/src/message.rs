@@ -427,13 +427,10 @@ pub const fn verdict_message(v: &Verdict, program: &str, subject: &str, budget: 
             m.push_dec(budget);
             m.push_str(" ticks exhausted at instruction #");
             m.push_dec(v.pc as u64);
-            match v.op {
-                Some(op) => {
-                    m.push_str(" (`");
-                    m.push_op(&op);
-                    m.push_str("`)");
-                }
-                None => {}
+            if let Some(op) = v.op {
+                m.push_str(" (`");
+                m.push_op(&op);
+                m.push_str("`)");
             }
             m.push_str("\nhelp: the program loops longer than its budget; give it a larger budget (`typevm::check!(P, budget = N)`) or make the loop end");
         }

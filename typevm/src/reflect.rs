@@ -262,6 +262,9 @@ impl<L: NoteList, Rm, D: Unsigned> NoteVals for crate::machine::Notes<L, Rm, D> 
 }
 
 /// How a run ended.
+// `Reported` carries its violations inline: verdicts are built in const
+// evaluation, where they cannot be boxed, and live only at compile time.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Status {
     /// `Halt` ran at instruction `pc`, and no violation was reported.

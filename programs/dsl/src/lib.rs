@@ -421,18 +421,16 @@ impl Parse for Handlers {
 
 /// The `Ctx` and `Table` of `...::HandlerTable<Ctx, Table>`.
 fn handler_context(t: &Type) -> syn::Result<(Type, Type)> {
-    if let Type::Path(p) = t {
-        if let Some(last) = p.path.segments.last() {
-            if last.ident == "HandlerTable" {
-                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
-                    let mut args = a.args.iter();
-                    if let (Some(syn::GenericArgument::Type(ctx)), Some(syn::GenericArgument::Type(table)), None) =
-                        (args.next(), args.next(), args.next())
-                    {
-                        return Ok((ctx.clone(), table.clone()));
-                    }
-                }
-            }
+    if let Type::Path(p) = t
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "HandlerTable"
+        && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+    {
+        let mut args = a.args.iter();
+        if let (Some(syn::GenericArgument::Type(ctx)), Some(syn::GenericArgument::Type(table)), None) =
+            (args.next(), args.next(), args.next())
+        {
+            return Ok((ctx.clone(), table.clone()));
         }
     }
     Err(syn::Error::new_spanned(

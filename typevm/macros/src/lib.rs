@@ -82,10 +82,10 @@ fn programs(input: Ts) -> syn::Result<Ts> {
                 }
                 Some(TokenTree::Ident(i)) if i == "pub" => {
                     vis.extend([TokenTree::Ident(i)]);
-                    if let Some(TokenTree::Group(g)) = toks.peek() {
-                        if g.delimiter() == Delimiter::Parenthesis {
-                            vis.extend([toks.next().unwrap()]);
-                        }
+                    if let Some(TokenTree::Group(g)) = toks.peek()
+                        && g.delimiter() == Delimiter::Parenthesis
+                    {
+                        vis.extend([toks.next().unwrap()]);
                     }
                 }
                 Some(TokenTree::Ident(i)) => break i,
