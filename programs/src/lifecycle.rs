@@ -9,7 +9,9 @@
 //! fields 0 and 1 = the two states). A vocabulary is a record whose field 0
 //! is its identity, a number `sp_states!` derives from the crate, the
 //! vocabulary's name and its states, so that two vocabularies never compare
-//! equal by accident.
+//! equal by accident, and whose field 1 is its number of states: a state is
+//! of the vocabulary when it has that identity and an id below that number
+//! (a record copying another vocabulary's fields can only rename its states).
 
 use frunk::HList;
 use typenum::{U0, U1, U2, Unsigned};
@@ -116,6 +118,10 @@ typevm::reason! {
     pub ForeignDeclaredState: "lifecycle: every state named is declared",
         "state {0} in `states:` is not a state of vocabulary {1}",
         "a table takes its states from the vocabulary it is declared `for`: use a state of {1}";
+    /// Two states of `states:` with one id.
+    pub StateDeclaredTwice: "lifecycle: every state named is declared",
+        "state {item} has the id of another state in `states:`",
+        "a state's id is its place in `sp_states!`: keep one of the two";
     /// A transition names a state of another vocabulary.
     pub ForeignState: "lifecycle: every state named is declared",
         "transition {0} names a state that is not of vocabulary {1}",
@@ -157,12 +163,18 @@ typevm::program! {
     pub StatesDeclared = [
         Store<R0>, Store<R1>, Store<R2>, Store<R3>, Store<R4>, Store<R7>,
         Load<R7>, Field<U0>, Store<R6>,                            // r6 = the vocabulary's identity
-        // r5 = mask of declared ids, each of the vocabulary
+        // r5 = mask of declared ids; a state counts only if it is of the
+        // vocabulary: its identity, and an id below the vocabulary's size
         Load<R1>,
         declared: Uncons, Jz<@edges>,                              // tail, s
-            Dup, Load<R7>, Over, Field<U1>, Field<U0>, Load<R6>, Eq,
-            Report2<ForeignDeclaredState>,
-            Field<U0>, Push<U1>, Swap, Shl, Load<R5>, Or, Store<R5>, Jmp<@declared>,
+            Dup, Field<U1>, Field<U0>, Load<R6>, Eq,
+            Over, Field<U0>, Load<R7>, Field<U1>, Lt, And, Store<R1>,
+            Dup, Load<R7>, Load<R1>, Report2<ForeignDeclaredState>,
+            Load<R1>, Jz<@not_of_it>,
+            Dup, Field<U0>, Push<U1>, Swap, Shl, Store<R1>,        // r1 = 1 << id
+            Dup, Load<R5>, Load<R1>, And, Push<U0>, Eq, Report<StateDeclaredTwice>,
+            Load<R5>, Load<R1>, Or, Store<R5>,
+        not_of_it: Pop, Jmp<@declared>,
         edges: Load<R0>,
         edge: Uncons, Jz<@initial>,                                // tail, e
             Dup, Field<U0>, Field<U1>, Field<U0>, Load<R6>, Eq,    // tail, e, from of V?

@@ -269,8 +269,8 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
         let voc = t.vocabulary.segments.last().unwrap().ident.to_string();
         let foreign = |n: &Ident| state(n).0 != voc;
         let id = |n: &Ident| state(n).1;
-        let declared: BTreeSet<usize> = t.states.iter().map(id).collect();
-        // StatesDeclared
+        // StatesDeclared: a state of another vocabulary declares nothing.
+        let mut declared: BTreeSet<usize> = BTreeSet::new();
         for s in &t.states {
             if foreign(s) {
                 add(
@@ -278,6 +278,13 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
                     lifecycle::ForeignDeclaredState::INFO.message,
                     s.to_string(),
                     voc.clone(),
+                );
+            } else if !declared.insert(id(s)) {
+                add(
+                    &name,
+                    lifecycle::StateDeclaredTwice::INFO.message,
+                    s.to_string(),
+                    String::new(),
                 );
             }
         }

@@ -158,6 +158,10 @@ typevm::program! {
     Fail2Pair = [Push<U1>, Push<Window>, Fail2<WindowTooSmall>, Halt];
     Assert2Passes = [Push<U1>, Push<U2>, Push<U1>, Assert2<WindowTooSmall>, Halt];
     Assert2Fails = [Push<U1>, Push<U2>, Push<U0>, Assert2<WindowTooSmall>, Halt];
+    // A zero spelled with a leading zero bit is zero to every condition.
+    JzOnWideZero = [Push<typenum::UInt<typenum::UTerm, typenum::B0>>, Jz<Fwd<U1>>, Halt, Push<U7>, Halt];
+    AssertOnWideZero = [Push<U1>, Push<typenum::UInt<typenum::UTerm, typenum::B0>>, Assert<WindowTooSmall>, Halt];
+    ReportOnWideZero = [Push<U1>, Push<typenum::UInt<typenum::UTerm, typenum::B0>>, Report<WindowTooSmall>, Halt];
     ReportPasses = [Push<Window>, Push<U1>, Report<WindowTooSmall>, Halt];
     ReportGoesOn = [
         Push<Window>, Push<U0>, Report<WindowTooSmall>,
@@ -277,6 +281,9 @@ same!(assert2_fails: Assert2Fails => |s: &Snapshot| match s.verdict.status {
     other => panic!("{other:?}"),
 });
 same!(memory_fill: MemoryFill => halted_with(255 * 256 / 2));
+same!(jz_on_wide_zero: JzOnWideZero => halted_with(7));
+same!(assert_on_wide_zero: AssertOnWideZero => faulted("tests: windows", "window"));
+same!(report_on_wide_zero: ReportOnWideZero => |s: &Snapshot| assert!(matches!(s.verdict.status, Status::Reported(_))));
 same!(report_passes: ReportPasses => |s: &Snapshot| assert_eq!(s.verdict.status, Status::Halted));
 same!(report_goes_on: ReportGoesOn => |s: &Snapshot| {
     // Every violation is kept, in order, and the run went on to `Halt`.

@@ -492,10 +492,10 @@ macro_rules! branch {
         }
         impl<D, C, R, S, B, A> Execute<R, HCons<C, S>, B, A> for $i<D>
         where
-            C: Class,
-            $i<D>: Branch<<C as Class>::K, C, R, S, B, A, HCons<C, S>>,
+            C: Class + Truth,
+            $i<D>: Branch<<C as Class>::K, <C as Truth>::Out, R, S, B, A, HCons<C, S>>,
         {
-            type Next = <$i<D> as Branch<<C as Class>::K, C, R, S, B, A, HCons<C, S>>>::Next;
+            type Next = <$i<D> as Branch<<C as Class>::K, <C as Truth>::Out, R, S, B, A, HCons<C, S>>>::Next;
         }
     )*};
 }
@@ -531,11 +531,11 @@ impl<Rs, C, X, R, S, B, A, Orig> Check<ListK, C, X, R, S, B, A, Orig> for Assert
 impl<Rs, C, X, R, S, B, A, Orig> Check<RecK, C, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
-impl<Rs, C: Class, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Assert<Rs>
+impl<Rs, C: Class + Truth, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Assert<Rs>
 where
-    Assert<Rs>: Check<<C as Class>::K, C, X, R, S, B, A, HCons<C, HCons<X, S>>>,
+    Assert<Rs>: Check<<C as Class>::K, <C as Truth>::Out, X, R, S, B, A, HCons<C, HCons<X, S>>>,
 {
-    type Next = <Assert<Rs> as Check<<C as Class>::K, C, X, R, S, B, A, HCons<C, HCons<X, S>>>>::Next;
+    type Next = <Assert<Rs> as Check<<C as Class>::K, <C as Truth>::Out, X, R, S, B, A, HCons<C, HCons<X, S>>>>::Next;
 }
 
 // ------------------------------------------------------------------ data
@@ -621,11 +621,21 @@ impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<ListK, C, X, Y, R, S, B, A, Orig> for
 impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<RecK, C, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
-impl<Rs, C: Class, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Assert2<Rs>
+impl<Rs, C: Class + Truth, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Assert2<Rs>
 where
-    Assert2<Rs>: Check2<<C as Class>::K, C, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
+    Assert2<Rs>: Check2<<C as Class>::K, <C as Truth>::Out, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
 {
-    type Next = <Assert2<Rs> as Check2<<C as Class>::K, C, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
+    type Next = <Assert2<Rs> as Check2<
+        <C as Class>::K,
+        <C as Truth>::Out,
+        X,
+        Y,
+        R,
+        S,
+        B,
+        A,
+        HCons<C, HCons<Y, HCons<X, S>>>,
+    >>::Next;
 }
 
 // --------------------------------------------------------------- reports
@@ -652,18 +662,25 @@ impl<C, N, R, S, B, A, Orig> Noting<ListK, C, N, S, B, A, Orig> for R {
 impl<C, N, R, S, B, A, Orig> Noting<RecK, C, N, S, B, A, Orig> for R {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
-impl<Rs, C: Class, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Report<Rs>
+impl<Rs, C: Class + Truth, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Report<Rs>
 where
-    R: Noting<<C as Class>::K, C, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>,
+    R: Noting<<C as Class>::K, <C as Truth>::Out, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>,
 {
-    type Next = <R as Noting<<C as Class>::K, C, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>>::Next;
+    type Next = <R as Noting<<C as Class>::K, <C as Truth>::Out, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>>::Next;
 }
-impl<Rs, C: Class, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Report2<Rs>
+impl<Rs, C: Class + Truth, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Report2<Rs>
 where
-    R: Noting<<C as Class>::K, C, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
+    R: Noting<<C as Class>::K, <C as Truth>::Out, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
 {
-    type Next =
-        <R as Noting<<C as Class>::K, C, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
+    type Next = <R as Noting<
+        <C as Class>::K,
+        <C as Truth>::Out,
+        Noted<Rs, Pair<X, Y>>,
+        S,
+        B,
+        A,
+        HCons<C, HCons<Y, HCons<X, S>>>,
+    >>::Next;
 }
 
 // ----------------------------------------------------------------- memory
@@ -745,6 +762,32 @@ where
     type Next = <Poke as PokeK<<X as Class>::K, X, V, R, S, B, A>>::Next;
 }
 
+// ------------------------------------------------------------- conditions
+
+// What a condition is, for `Jz`, `Jnz`, `Assert*` and `Report*`: a number
+// reads as `UTerm` (zero) or `U1` (not zero) by its *value*, so a number
+// spelled with leading zero bits (`UInt<UTerm, B0>`) is zero here exactly as
+// it is in arithmetic, in reflection and in the twin; a list or a record
+// stays itself (and faults as not a number).
+impl Truth for UTerm {
+    type Out = UTerm;
+}
+impl<U: Truth> Truth for UInt<U, B0> {
+    type Out = <U as Truth>::Out;
+}
+impl<U> Truth for UInt<U, typenum::B1> {
+    type Out = U1;
+}
+impl Truth for HNil {
+    type Out = HNil;
+}
+impl<H, T> Truth for HCons<H, T> {
+    type Out = HCons<H, T>;
+}
+impl<T: crate::value::Declared> Truth for T {
+    type Out = T;
+}
+
 // ------------------------------------------------------------------ rules
 
 /// The per-kind dispatch traits and intermediate results of the rules
@@ -753,6 +796,11 @@ where
 /// here and only here (together with the sealed [`Class`]).
 mod rules {
     use core::marker::PhantomData;
+
+    /// A condition by its value (see the impls above the module).
+    pub trait Truth {
+        type Out;
+    }
 
     /// The log after noting a violation.
     pub trait Note<N> {

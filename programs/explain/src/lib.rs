@@ -169,7 +169,14 @@ struct Vocabulary {
 impl Vocabulary {
     fn declared(crate_name: &str, s: &States) -> Vocabulary {
         let name = s.vocabulary.to_string();
-        let record = record(&name, Display::Name, vec![Val::Num(vocabulary_identity(crate_name, s))]);
+        let record = record(
+            &name,
+            Display::Name,
+            vec![
+                Val::Num(vocabulary_identity(crate_name, s)),
+                Val::Num(s.names.len() as u64),
+            ],
+        );
         Vocabulary::with_states(record, s.names.iter().map(|n| n.to_string()))
     }
 

@@ -26,8 +26,8 @@ fn num(n: u64) -> Ts {
     typenum_tokens(n, &tn())
 }
 
-/// `sp_states! { pub Vocabulary: A, B, C; }`: the vocabulary record (field 0:
-/// its identity) and one record type per state, `[id, Vocabulary]`.
+/// `sp_states! { pub Vocabulary: A, B, C; }`: the vocabulary record
+/// `[identity, number of states]` and one record type per state, `[id, Vocabulary]`.
 #[proc_macro]
 pub fn sp_states(input: TokenStream) -> TokenStream {
     let s = parse_macro_input!(input as States);
@@ -35,6 +35,7 @@ pub fn sp_states(input: TokenStream) -> TokenStream {
     let (vis, attrs, vocabulary) = (&s.vis, &s.attrs, &s.vocabulary);
     let crate_name = std::env::var("CARGO_CRATE_NAME").unwrap_or_default();
     let identity = num(vocabulary_identity(&crate_name, &s));
+    let size = num(s.names.len() as u64);
     let doc = format!(
         "The state vocabulary `{vocabulary}`: {}.",
         s.names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
@@ -42,7 +43,7 @@ pub fn sp_states(input: TokenStream) -> TokenStream {
     let mut out = quote! {
         #tv::record!(
             #[doc = #doc]
-            #vis struct #vocabulary = [#identity] as #tv::value::Display::Name
+            #vis struct #vocabulary = [#identity, #size] as #tv::value::Display::Name
         );
     };
     for (id, name) in s.names.iter().enumerate() {
