@@ -388,20 +388,13 @@ pub const fn verdict_message(v: &Verdict, program: &str, subject: &str, budget: 
                     None => m.push_str(" (past the end)"),
                 }
                 m.push_str(": ");
+                m.push_template(reason.message, &item, v.op, v.pc);
+                m.push_str("\nhelp: ");
+                m.push_template(reason.help, &item, v.op, v.pc);
             } else {
-                m.push_str("check `");
-                m.push_str(reason.check);
-                m.push_str("` failed");
-                if !subject.is_empty() {
-                    m.push_str(" for `");
-                    m.push_str(subject);
-                    m.push_byte(b'`');
-                }
-                m.push_str(": ");
+                // A check's own fault reads like a reported violation.
+                push_note(&mut m, &crate::reflect::Note { reason, item }, subject, v);
             }
-            m.push_template(reason.message, &item, v.op, v.pc);
-            m.push_str("\nhelp: ");
-            m.push_template(reason.help, &item, v.op, v.pc);
         }
         Status::Reported(notes) => {
             let mut i = 0;
