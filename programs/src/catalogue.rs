@@ -1,8 +1,9 @@
 //! The check catalogue, declared once: which check programs run on which
 //! input. Everything that runs checks follows this one declaration: the link
 //! gate ([`crate::Accepted`], [`crate::HandlerTable::checked`]) and the
-//! configuration macros (both through each group's `Programs`, with
-//! [`crate::gate::check_group`]) and `explain` (through each group's [`CHECKS`]).
+//! configuration macros (both through each group's `Programs`: the macros
+//! with [`crate::gate::report_item`] per item and [`crate::gate::report_rest`])
+//! and `explain` (through each group's [`CHECKS`]).
 //! Adding a check is one name here plus its program.
 //!
 //! [`CHECKS`]: lifecycle_checks::CHECKS
