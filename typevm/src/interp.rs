@@ -1,6 +1,6 @@
 //! The value-level twin: the same rules as the type-level machine, run on
-//! [`Val`]s. It counts ticks exactly as the type level does (a jump over `N`
-//! instructions costs `N` extra ticks), so a budget means the same at both
+//! [`Val`]s. It counts ticks exactly as the type level does (one per
+//! instruction, a jump included), so a budget means the same at both
 //! levels, and it can trace every tick for `explain`.
 
 use crate::machine::MAX_NOTES;
@@ -15,24 +15,16 @@ pub const STACK_CAP: usize = 256;
 /// Words of memory (addresses 0..=255), as at the type level.
 pub const MEMORY_WORDS: usize = 256;
 
-/// What the twin was doing during a tick.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Ready,
-    SeekFwd { left: u64, moved: u64 },
-    SeekBack { left: u64, moved: u64 },
-}
-
 /// One tick, as `explain` prints it.
 #[derive(Clone, Copy, Debug)]
 pub struct Tick<'a> {
     /// 1-based tick number.
     pub n: u64,
-    /// Index of the instruction executed, or the position of a seek.
+    /// Index of the instruction executed (the program's length when the
+    /// tick fell off its end).
     pub pc: usize,
-    /// The instruction executed (`None` for a seek tick).
+    /// The instruction executed.
     pub op: Option<Op>,
-    pub mode: Mode,
     /// The stack after the tick, bottom first.
     pub stack: &'a [Val],
     pub regs: &'a [Val; 8],
@@ -85,7 +77,6 @@ struct Machine<'p> {
     stack: [Val; STACK_CAP],
     depth: usize,
     pc: usize,
-    mode: Mode,
 }
 
 enum Next {
@@ -138,69 +129,40 @@ impl<'p> Machine<'p> {
 
     /// One tick. On a fault the stack and registers are as before the tick.
     fn tick(&mut self) -> Result<Next, OutsideTwin> {
-        match self.mode {
-            Mode::SeekFwd { left, moved } => {
-                if self.pc == self.program.len() {
-                    let at = self.pc - 1 - moved as usize;
-                    return Ok(self.fault::<reason::JumpPastEnd>(Item::None, at));
-                }
-                self.pc += 1;
-                self.mode = if left == 1 {
-                    Mode::Ready
-                } else {
-                    Mode::SeekFwd {
-                        left: left - 1,
-                        moved: moved + 1,
-                    }
-                };
-                Ok(Next::Continue)
-            }
-            Mode::SeekBack { left, moved } => {
-                if self.pc == 0 {
-                    return Ok(self.fault::<reason::JumpBeforeStart>(Item::None, moved as usize));
-                }
-                self.pc -= 1;
-                self.mode = if left == 1 {
-                    Mode::Ready
-                } else {
-                    Mode::SeekBack {
-                        left: left - 1,
-                        moved: moved + 1,
-                    }
-                };
-                Ok(Next::Continue)
-            }
-            Mode::Ready => {
-                let Some(&op) = self.program.get(self.pc) else {
-                    return Ok(self.fault::<reason::FellOffEnd>(Item::None, self.pc));
-                };
-                let at = self.pc;
-                let (saved_stack, saved_depth) = (self.stack, self.depth);
-                let next = self.exec(op, at)?;
-                if let Next::Fault { .. } = next {
-                    self.stack = saved_stack;
-                    self.depth = saved_depth;
-                }
-                Ok(next)
-            }
+        let Some(&op) = self.program.get(self.pc) else {
+            return Ok(self.fault::<reason::FellOffEnd>(Item::None, self.pc));
+        };
+        let at = self.pc;
+        let (saved_stack, saved_depth) = (self.stack, self.depth);
+        let next = self.exec(op, at)?;
+        if let Next::Fault { .. } = next {
+            self.stack = saved_stack;
+            self.depth = saved_depth;
         }
+        Ok(next)
     }
 
-    fn jump(&mut self, dir: Dir, n: u64, at: usize) {
+    /// A jump from `at`: one tick to its target, or a fault at the jump
+    /// when the target is outside the program (the end itself is inside:
+    /// the next tick falls off it).
+    fn jump(&mut self, dir: Dir, n: u64, at: usize) -> Next {
+        let len = self.program.len() as u128;
         match dir {
             Dir::Fwd => {
-                self.pc = at + 1;
-                if n > 0 {
-                    self.mode = Mode::SeekFwd { left: n, moved: 0 };
+                let target = at as u128 + 1 + n as u128;
+                if target > len {
+                    return self.fault::<reason::JumpPastEnd>(Item::None, at);
                 }
+                self.pc = target as usize;
             }
             Dir::Back => {
-                self.pc = at;
-                if n > 0 {
-                    self.mode = Mode::SeekBack { left: n, moved: 0 };
+                if n > at as u64 {
+                    return self.fault::<reason::JumpBeforeStart>(Item::None, at);
                 }
+                self.pc = at - n as usize;
             }
         }
+        Next::Continue
     }
 
     fn exec(&mut self, op: Op, at: usize) -> Result<Next, OutsideTwin> {
@@ -289,14 +251,14 @@ impl<'p> Machine<'p> {
                 };
                 self.push(Val::Num(r))?;
             }
-            Op::Jmp(d, n) => self.jump(d, n, at),
+            Op::Jmp(d, n) => return Ok(self.jump(d, n, at)),
             Op::Jz(d, n) | Op::Jnz(d, n) => {
                 let c = pop!();
                 let Some(c) = c.num() else {
                     return Ok(self.fault::<reason::NotANumber>(Item::One(c), at));
                 };
                 if (c == 0) == matches!(op, Op::Jz(..)) {
-                    self.jump(d, n, at);
+                    return Ok(self.jump(d, n, at));
                 }
             }
             Op::Uncons => {
@@ -430,7 +392,6 @@ pub fn run_traced(
         stack: [Val::Num(0); STACK_CAP],
         depth: 0,
         pc: 0,
-        mode: Mode::Ready,
     };
     for v in input {
         m.push(*v)?;
@@ -438,29 +399,20 @@ pub fn run_traced(
     let mut ticks = 0;
     let verdict = loop {
         if ticks == budget {
-            let op = match m.mode {
-                Mode::Ready => program.get(m.pc).copied(),
-                // Mid-seek the type level's `Ahead` starts at the position.
-                Mode::SeekFwd { .. } | Mode::SeekBack { .. } => program.get(m.pc).copied(),
-            };
             break Verdict {
                 status: Status::Exhausted,
                 pc: m.pc,
-                op,
+                op: program.get(m.pc).copied(),
             };
         }
         ticks += 1;
-        let (pc_before, mode_before) = (m.pc, m.mode);
+        let pc_before = m.pc;
         let next = m.tick()?;
-        let op = match mode_before {
-            Mode::Ready => program.get(pc_before).copied(),
-            Mode::SeekFwd { .. } | Mode::SeekBack { .. } => None,
-        };
+        let op = program.get(pc_before).copied();
         trace(&Tick {
             n: ticks,
             pc: pc_before,
             op,
-            mode: mode_before,
             stack: &m.stack[..m.depth],
             regs: &m.regs,
             reported: m.notes.len() as u64 + m.notes.dropped,

@@ -39,8 +39,12 @@
 //! with every violation it noted (the first 16, and how many more), so a
 //! check reports every offending item, not only the first.
 //!
-//! A jump moves across the program one instruction per tick (see
-//! [`crate::machine`]), so a jump over `N` instructions costs `N` ticks.
+//! Every instruction, a jump included, is one tick: a jump follows the link
+//! `program!` put on its cell (see [`crate::machine`]). A jump whose target
+//! is outside the program faults at the jump (`JumpPastEnd` past the end,
+//! `JumpBeforeStart` before the first instruction); a jump to the position
+//! just past the last instruction lands there and the next tick faults with
+//! `FellOffEnd`.
 
 use core::marker::PhantomData;
 use frunk::{HCons, HNil};
@@ -254,7 +258,7 @@ registers! {
 // ---------------------------------------------------------------- results
 
 impl<V, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Produced<V> {
-    type Next = Vm<R, HCons<V, S>, B, A, Ready>;
+    type Next = Vm<R, HCons<V, S>, B, A>;
 }
 impl<Rs, It, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
@@ -266,31 +270,31 @@ type Underflowed<R, S, B, A> = Faulted<reason::StackUnderflow, NoItem, AtHead, R
 // ------------------------------------------------------------- stack ops
 
 impl<V, R, S, B, A> Execute<R, S, B, A> for Push<V> {
-    type Next = Vm<R, HCons<V, S>, B, A, Ready>;
+    type Next = Vm<R, HCons<V, S>, B, A>;
 }
 impl<X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Pop {
-    type Next = Vm<R, S, B, A, Ready>;
+    type Next = Vm<R, S, B, A>;
 }
 impl<X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Dup {
-    type Next = Vm<R, HCons<X, HCons<X, S>>, B, A, Ready>;
+    type Next = Vm<R, HCons<X, HCons<X, S>>, B, A>;
 }
 impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Swap {
-    type Next = Vm<R, HCons<X, HCons<Y, S>>, B, A, Ready>;
+    type Next = Vm<R, HCons<X, HCons<Y, S>>, B, A>;
 }
 impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Over {
-    type Next = Vm<R, HCons<X, HCons<Y, HCons<X, S>>>, B, A, Ready>;
+    type Next = Vm<R, HCons<X, HCons<Y, HCons<X, S>>>, B, A>;
 }
 impl<Rn, R, S, B, A> Execute<R, S, B, A> for Load<Rn>
 where
     Rn: Register<R>,
 {
-    type Next = Vm<R, HCons<<Rn as Register<R>>::Get, S>, B, A, Ready>;
+    type Next = Vm<R, HCons<<Rn as Register<R>>::Get, S>, B, A>;
 }
 impl<Rn, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Store<Rn>
 where
     Rn: Register<R>,
 {
-    type Next = Vm<<Rn as Register<R>>::Set<X>, S, B, A, Ready>;
+    type Next = Vm<<Rn as Register<R>>::Set<X>, S, B, A>;
 }
 
 /// Stack underflow for instructions that pop one value.
@@ -451,38 +455,39 @@ binary_instr! { Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; }
 
 // ------------------------------------------------------------------ jumps
 
-impl<R, S, B, A> Jump<R, S, B, A> for Fwd<UTerm> {
-    type Next = Vm<R, S, B, A, Ready>;
+// A jump lands in one tick: the `Behind` cell with the jump at its head
+// links to the cells of its target (`program!` resolved the distance), so
+// `Jmp<D>`'s rule only follows that link. `D` is kept for reflection.
+/// `Land<B2, A2>`: continue with the target's cells.
+impl<R, S, B, A, Orig, B2, A2> Jump<R, S, B, A, Orig> for Land<B2, A2> {
+    type Next = Vm<R, S, B2, A2>;
 }
-impl<U, Bt, R, S, B, A> Jump<R, S, B, A> for Fwd<UInt<U, Bt>> {
-    type Next = Vm<R, S, B, A, SeekFwd<UInt<U, Bt>, UTerm>>;
-}
-// A backward jump first puts itself back ahead, so `Back<N>` lands `N`
-// instructions before the jump and `Back<0>` on the jump itself.
-impl<I, R, S, B, A> Jump<R, S, HCons<I, B>, A> for Back<UTerm> {
-    type Next = Vm<R, S, B, HCons<I, A>, Ready>;
-}
-impl<U, Bt, I, R, S, B, A> Jump<R, S, HCons<I, B>, A> for Back<UInt<U, Bt>> {
-    type Next = Vm<R, S, B, HCons<I, A>, SeekBack<UInt<U, Bt>, UTerm>>;
+/// `Outside<Rs>`: the target is not in the program; fault at the jump with
+/// the stack as it was before it.
+impl<R, S, B, A, Orig, Rs> Jump<R, S, B, A, Orig> for Outside<Rs> {
+    type Next = Faulted<Rs, NoItem, AtHead, R, Orig, B, A>;
 }
 
-impl<D: Jump<R, S, B, A>, R, S, B, A> Execute<R, S, B, A> for Jmp<D> {
-    type Next = <D as Jump<R, S, B, A>>::Next;
+impl<D, R, S, B: Behind, A> Execute<R, S, B, A> for Jmp<D>
+where
+    B::Jump: Jump<R, S, B, A, S>,
+{
+    type Next = <B::Jump as Jump<R, S, B, A, S>>::Next;
 }
 
 macro_rules! branch {
     ($($i:ident: zero => $z:ident, nonzero => $nz:ident;)*) => {$(
         impl<D, R, S, B, A, Orig> Branch<NumK, UTerm, R, S, B, A, Orig> for $i<D>
         where
-            (): Pick<$z, D, R, S, B, A>,
+            (): Pick<$z, R, S, B, A, Orig>,
         {
-            type Next = <() as Pick<$z, D, R, S, B, A>>::Next;
+            type Next = <() as Pick<$z, R, S, B, A, Orig>>::Next;
         }
         impl<D, U, Bt, R, S, B, A, Orig> Branch<NumK, UInt<U, Bt>, R, S, B, A, Orig> for $i<D>
         where
-            (): Pick<$nz, D, R, S, B, A>,
+            (): Pick<$nz, R, S, B, A, Orig>,
         {
-            type Next = <() as Pick<$nz, D, R, S, B, A>>::Next;
+            type Next = <() as Pick<$nz, R, S, B, A, Orig>>::Next;
         }
         impl<D, C, R, S, B, A, Orig> Branch<ListK, C, R, S, B, A, Orig> for $i<D> {
             type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
@@ -499,11 +504,14 @@ macro_rules! branch {
         }
     )*};
 }
-impl<D: Jump<R, S, B, A>, R, S, B, A> Pick<Taken, D, R, S, B, A> for () {
-    type Next = <D as Jump<R, S, B, A>>::Next;
+impl<R, S, B: Behind, A, Orig> Pick<Taken, R, S, B, A, Orig> for ()
+where
+    B::Jump: Jump<R, S, B, A, Orig>,
+{
+    type Next = <B::Jump as Jump<R, S, B, A, Orig>>::Next;
 }
-impl<D, R, S, B, A> Pick<NotTaken, D, R, S, B, A> for () {
-    type Next = Vm<R, S, B, A, Ready>;
+impl<R, S, B, A, Orig> Pick<NotTaken, R, S, B, A, Orig> for () {
+    type Next = Vm<R, S, B, A>;
 }
 branch! {
     Jz: zero => Taken, nonzero => NotTaken;
@@ -523,7 +531,7 @@ impl<Rs, X, R, S, B, A, Orig> Check<NumK, UTerm, X, R, S, B, A, Orig> for Assert
     type Next = Faulted<Rs, X, AtHead, R, Orig, B, A>;
 }
 impl<Rs, U, Bt, X, R, S, B, A, Orig> Check<NumK, UInt<U, Bt>, X, R, S, B, A, Orig> for Assert<Rs> {
-    type Next = Vm<R, S, B, A, Ready>;
+    type Next = Vm<R, S, B, A>;
 }
 impl<Rs, C, X, R, S, B, A, Orig> Check<ListK, C, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
@@ -547,10 +555,10 @@ where
     type Next = <Uncons as UnconsShape<<L as ListShape>::Shape, R, S, B, A>>::Next;
 }
 impl<R, S, B, A> UnconsShape<HNil, R, S, B, A> for Uncons {
-    type Next = Vm<R, HCons<U0, S>, B, A, Ready>;
+    type Next = Vm<R, HCons<U0, S>, B, A>;
 }
 impl<H, T, R, S, B, A> UnconsShape<HCons<H, T>, R, S, B, A> for Uncons {
-    type Next = Vm<R, HCons<U1, HCons<H, HCons<T, S>>>, B, A, Ready>;
+    type Next = Vm<R, HCons<U1, HCons<H, HCons<T, S>>>, B, A>;
 }
 impl<L, R, S, B, A> UnconsK<NumK, L, R, S, B, A> for Uncons {
     type Next = Faulted<reason::NotAList, L, AtHead, R, HCons<L, S>, B, A>;
@@ -593,7 +601,7 @@ impl<N, X, R, S, B, A> FieldK<ListK, X, R, S, B, A> for Field<N> {
     type Next = Faulted<reason::NotARecord, X, AtHead, R, HCons<X, S>, B, A>;
 }
 impl<V, X, R, S, B, A> FieldResult<X, R, S, B, A> for Produced<V> {
-    type Next = Vm<R, HCons<V, S>, B, A, Ready>;
+    type Next = Vm<R, HCons<V, S>, B, A>;
 }
 impl<It, X, R, S, B, A> FieldResult<X, R, S, B, A> for Refused<reason::NoSuchField, It> {
     type Next = Faulted<reason::NoSuchField, X, AtHead, R, HCons<X, S>, B, A>;
@@ -613,7 +621,7 @@ impl<Rs, X, Y, R, S, B, A, Orig> Check2<NumK, UTerm, X, Y, R, S, B, A, Orig> for
     type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, Orig, B, A>;
 }
 impl<Rs, U, Bt, X, Y, R, S, B, A, Orig> Check2<NumK, UInt<U, Bt>, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
-    type Next = Vm<R, S, B, A, Ready>;
+    type Next = Vm<R, S, B, A>;
 }
 impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<ListK, C, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
@@ -641,20 +649,20 @@ where
 // --------------------------------------------------------------- reports
 
 /// `Note<N>`: the log after noting `N` (kept while there is room, else counted).
-impl<N, L, Rm, D> Note<N> for Notes<L, HCons<(), Rm>, D> {
-    type Out = Notes<HCons<N, L>, Rm, D>;
+impl<N, L, Rm: Room, D> Note<N> for Notes<L, Rm, D> {
+    type Out = Notes<HCons<N, L>, Rm::Less, D>;
 }
-impl<N, L, D: Inc> Note<N> for Notes<L, HNil, D> {
-    type Out = Notes<L, HNil, <D as Inc>::Out>;
+impl<N, L, D: Inc> Note<N> for Notes<L, Room0, D> {
+    type Out = Notes<L, Room0, <D as Inc>::Out>;
 }
 /// `Report<R>`/`Report2<R>` on condition `C` of kind `K`: zero notes `N`.
 impl<N, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: Note<N>, S, B, A, Orig> Noting<NumK, UTerm, N, S, B, A, Orig>
     for Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>
 {
-    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, <Lg as Note<N>>::Out>, S, B, A, Ready>;
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, <Lg as Note<N>>::Out>, S, B, A>;
 }
 impl<U, Bt, N, R, S, B, A, Orig> Noting<NumK, UInt<U, Bt>, N, S, B, A, Orig> for R {
-    type Next = Vm<R, S, B, A, Ready>;
+    type Next = Vm<R, S, B, A>;
 }
 impl<C, N, R, S, B, A, Orig> Noting<ListK, C, N, S, B, A, Orig> for R {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
@@ -706,7 +714,7 @@ where
     Mem: crate::memory::Select<P0, P1, P2, P3, Out = Page>,
     Page: crate::memory::Select<W0, W1, W2, W3, Out = Word>,
 {
-    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, HCons<Word, S>, B, A, Ready>;
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, HCons<Word, S>, B, A>;
 }
 impl<Rs, It, R, S, B, A, Orig> PeekAt<R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
@@ -738,7 +746,7 @@ where
     Page: crate::memory::Replace<W0, W1, W2, W3, V, Out = Page2>,
     Mem: crate::memory::Replace<P0, P1, P2, P3, Page2, Out = Mem2>,
 {
-    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem2, Lg>, S, B, A, Ready>;
+    type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem2, Lg>, S, B, A>;
 }
 impl<V, Rs, It, R, S, B, A, Orig> PokeAt<V, R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
@@ -857,8 +865,10 @@ mod rules {
         type Out;
     }
 
-    /// Start a jump from the machine whose `Behind` has the jump at its head.
-    pub trait Jump<R, S, B, A> {
+    /// Follow a jump link (`Self` = [`Land`](crate::machine::Land) or
+    /// [`Outside`](crate::machine::Outside)) from the machine whose `Behind`
+    /// has the jump at its head; `Orig` is the stack before the jump.
+    pub trait Jump<R, S, B, A, Orig> {
         type Next;
     }
 
@@ -869,7 +879,7 @@ mod rules {
     }
 
     /// Select between jumping and falling through.
-    pub trait Pick<W, D, R, S, B, A> {
+    pub trait Pick<W, R, S, B, A, Orig> {
         type Next;
     }
 

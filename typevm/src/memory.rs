@@ -19,8 +19,12 @@ pub struct Node16<C0, C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C1
 );
 /// A page of sixteen zero words.
 pub struct ZeroPage;
-/// Memory as the machine starts: every page zero.
-pub type ZeroMemory = Node16<
+/// Memory as the machine starts: never written, every word zero. One small
+/// type, so a program that does not use memory carries none of it in its
+/// machine; the first `Poke` turns it into a tree ([`ZeroTree`]).
+pub struct Blank;
+/// Memory of sixteen zero pages, as a tree.
+pub type ZeroTree = Node16<
     ZeroPage,
     ZeroPage,
     ZeroPage,
@@ -51,6 +55,15 @@ pub trait Replace<A0, A1, A2, A3, V> {
 }
 impl<A0, A1, A2, A3> Select<A0, A1, A2, A3> for ZeroPage {
     type Out = U0;
+}
+impl<A0, A1, A2, A3> Select<A0, A1, A2, A3> for Blank {
+    type Out = ZeroPage;
+}
+impl<A0, A1, A2, A3, V> Replace<A0, A1, A2, A3, V> for Blank
+where
+    ZeroTree: Replace<A0, A1, A2, A3, V>,
+{
+    type Out = <ZeroTree as Replace<A0, A1, A2, A3, V>>::Out;
 }
 impl<A0, A1, A2, A3, V> Replace<A0, A1, A2, A3, V> for ZeroPage
 where
@@ -268,6 +281,9 @@ impl<
 /// Reflection of a whole memory: 256 word values, address order.
 pub trait MemoryVals {
     const WORDS: [Val; 256];
+}
+impl MemoryVals for Blank {
+    const WORDS: [Val; 256] = [Val::Num(0); 256];
 }
 impl<
     C0: PageVals,

@@ -69,32 +69,59 @@ impl<U, B> Low for UInt<U, B> {
 pub struct C8<A0, A1, A2, A3, A4, A5, A6, A7>(PhantomData<(A0, A1, A2, A3, A4, A5, A6, A7)>);
 
 /// Split off the low eight bits (as a [`C8`]) and the remaining high part.
+/// One goal: each impl matches a number's low eight bits as a pattern (a
+/// number of eight bits or more), or its whole shape (fewer, padded with
+/// zeros), so that no impl overlaps and no per-bit goal is needed.
 pub trait Split8 {
     type Lo;
     type Hi;
 }
-impl<X, X1, X2, X3, X4, X5, X6, X7, X8, A0, A1, A2, A3, A4, A5, A6, A7> Split8 for X
-where
-    X: Low<Bit = A0, Rest = X1>,
-    X1: Low<Bit = A1, Rest = X2>,
-    X2: Low<Bit = A2, Rest = X3>,
-    X3: Low<Bit = A3, Rest = X4>,
-    X4: Low<Bit = A4, Rest = X5>,
-    X5: Low<Bit = A5, Rest = X6>,
-    X6: Low<Bit = A6, Rest = X7>,
-    X7: Low<Bit = A7, Rest = X8>,
-{
+/// `UInt<..UInt<$base, $a_top>.., $a0>`: the bits from the lowest out.
+macro_rules! nest {
+    ($base:ty;) => { $base };
+    ($base:ty; $a:ident $($rest:ident)*) => { UInt<nest!($base; $($rest)*), $a> };
+}
+/// `Split8` of the numbers whose low bits are the listed ones, padded with `B0`.
+macro_rules! split8 {
+    ($([$($a:ident)*] $pad:tt;)*) => {$(
+        impl<$($a),*> Split8 for nest!(UTerm; $($a)*) {
+            type Lo = split8!(@c8 [$($a)*] $pad);
+            type Hi = UTerm;
+        }
+    )*};
+    (@c8 [$($a:ident)*] [$($z:ident)*]) => { C8<$($a,)* $($z),*> };
+}
+split8! {
+    [] [B0 B0 B0 B0 B0 B0 B0 B0];
+    [A0] [B0 B0 B0 B0 B0 B0 B0];
+    [A0 A1] [B0 B0 B0 B0 B0 B0];
+    [A0 A1 A2] [B0 B0 B0 B0 B0];
+    [A0 A1 A2 A3] [B0 B0 B0 B0];
+    [A0 A1 A2 A3 A4] [B0 B0 B0];
+    [A0 A1 A2 A3 A4 A5] [B0 B0];
+    [A0 A1 A2 A3 A4 A5 A6] [B0];
+}
+// Eight or more bits: the high part is what is under the eighth `UInt`
+// (`UTerm` for exactly eight bits; the impls above have fewer `UInt`s, so
+// none overlaps).
+impl<H, A0, A1, A2, A3, A4, A5, A6, A7> Split8 for nest!(UInt<H, A7>; A0 A1 A2 A3 A4 A5 A6) {
     type Lo = C8<A0, A1, A2, A3, A4, A5, A6, A7>;
-    type Hi = X8;
+    type Hi = H;
 }
 
-/// Put eight low bits under a high part: `Self` is the high part.
+/// Put eight low bits under a high part: `Self` is the high part. Under a
+/// number that is not zero the bits nest as they are (one goal); under zero
+/// they lose their leading zeros (bit by bit, once per result); an
+/// [`Overflow`] or [`Underflow`] stays one.
 pub trait Join8<C> {
     type N;
 }
-impl<H, A0, A1, A2, A3, A4, A5, A6, A7, R7, R6, R5, R4, R3, R2, R1, R0> Join8<C8<A0, A1, A2, A3, A4, A5, A6, A7>> for H
+impl<U, X, A0, A1, A2, A3, A4, A5, A6, A7> Join8<C8<A0, A1, A2, A3, A4, A5, A6, A7>> for UInt<U, X> {
+    type N = nest!(UInt<U, X>; A0 A1 A2 A3 A4 A5 A6 A7);
+}
+impl<A0, A1, A2, A3, A4, A5, A6, A7, R7, R6, R5, R4, R3, R2, R1, R0> Join8<C8<A0, A1, A2, A3, A4, A5, A6, A7>> for UTerm
 where
-    H: Mk<A7, N = R7>,
+    UTerm: Mk<A7, N = R7>,
     R7: Mk<A6, N = R6>,
     R6: Mk<A5, N = R5>,
     R5: Mk<A4, N = R4>,
@@ -104,6 +131,12 @@ where
     R1: Mk<A0, N = R0>,
 {
     type N = R0;
+}
+impl<C> Join8<C> for Overflow {
+    type N = Overflow;
+}
+impl<C> Join8<C> for Underflow {
+    type N = Underflow;
 }
 
 // ------------------------------------------------------ increment, decrement
@@ -230,8 +263,17 @@ macro_rules! add_chunk {
     )*};
 }
 add_chunk! {
-    [X, Bx, Y, C] UInt<X, Bx>, Y, C;
+    [X, Bx, Y, By, C] UInt<X, Bx>, UInt<Y, By>, C;
+    [X, Bx] UInt<X, Bx>, UTerm, B1;
     [Y, By, C] UTerm, UInt<Y, By>, C;
+}
+// `X + 0` with no carry is `X` (a VM number fits in 64 bits, so in any
+// fuel left): the chunks above the shorter operand cost nothing.
+impl<X, Bx, F> AddW<UTerm, B0, S<F>> for UInt<X, Bx> {
+    type Out = UInt<X, Bx>;
+}
+impl<X, Bx> AddW<UTerm, B0, Z> for UInt<X, Bx> {
+    type Out = Overflow;
 }
 // 0 + 0 + carry: the last carry becomes the top bit.
 impl<F> AddW<UTerm, B1, S<F>> for UTerm {
@@ -323,12 +365,12 @@ impl SubW<UTerm, B1> for UTerm {
     type Out = Underflow;
 }
 macro_rules! sub_chunk {
-    ($([$($p:ident),*] $x:ty, $y:ty;)*) => {$(
-        impl<$($p,)* W, XL, XH, YL, YH, DL, WO, RH, R> SubW<$y, W> for $x
+    ($([$($p:ident),*] $x:ty, $y:ty, $w:ty;)*) => {$(
+        impl<$($p,)* XL, XH, YL, YH, DL, WO, RH, R> SubW<$y, $w> for $x
         where
             $x: Split8<Lo = XL, Hi = XH>,
             $y: Split8<Lo = YL, Hi = YH>,
-            XL: Sub8<YL, W, Diff = DL, Borrow = WO>,
+            XL: Sub8<YL, $w, Diff = DL, Borrow = WO>,
             XH: SubW<YH, WO, Out = RH>,
             RH: Join8<DL, N = R>,
         {
@@ -337,8 +379,13 @@ macro_rules! sub_chunk {
     )*};
 }
 sub_chunk! {
-    [X, Bx, Y] UInt<X, Bx>, Y;
-    [Y, By] UTerm, UInt<Y, By>;
+    [X, Bx, Y, By, W] UInt<X, Bx>, UInt<Y, By>, W;
+    [X, Bx] UInt<X, Bx>, UTerm, B1;
+    [Y, By, W] UTerm, UInt<Y, By>, W;
+}
+// `X - 0` with no borrow is `X`.
+impl<X, Bx> SubW<UTerm, B0> for UInt<X, Bx> {
+    type Out = UInt<X, Bx>;
 }
 
 // ----------------------------------------------------------------- bitwise

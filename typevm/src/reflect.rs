@@ -3,7 +3,6 @@
 use frunk::{HCons, HNil};
 use typenum::Unsigned;
 
-use crate::isa::Instr;
 use crate::machine::*;
 use crate::memory::MemoryVals;
 use crate::reason::{Reason, ReasonInfo};
@@ -91,82 +90,18 @@ impl Op {
 
 /// A program: instructions as a type-level list, reflected flat.
 pub trait Program {
-    /// The instructions, an HList.
-    type Code;
+    /// The instructions: the first cell of the program's nominal `Ahead`
+    /// list (see [`crate::machine`]).
+    type Code: Ahead;
     /// The same instructions as values, index `i` = instruction `#i`.
     const OPS: &'static [Op];
     /// The program's name.
     const NAME: &'static str;
 }
 
-/// A cell of a reflected instruction list (nearest first).
-#[derive(Clone, Copy, Debug)]
-pub struct OpNode {
-    pub op: Op,
-    pub next: Option<&'static OpNode>,
-}
-
-/// Reflection of a list of instructions (the zipper's `Behind` or `Ahead`).
-/// It recurses over the list eight instructions per level, so a program of
-/// `n` instructions needs `n / 8` levels of the recursion limit.
-pub trait OpList {
-    const LIST: Option<&'static OpNode>;
-    const LEN: usize;
-}
-impl OpList for HNil {
-    const LIST: Option<&'static OpNode> = None;
-    const LEN: usize = 0;
-}
-/// `OpList` for lists that start with `$n` instructions and go on with `$rest`.
-macro_rules! op_list {
-    ($($n:literal: [$($i:ident),+] $rest:ident;)*) => {$(
-        impl<$($i: Instr,)+ $rest: OpList> OpList for op_list!(@list [$($i),+] $rest) {
-            const LIST: Option<&'static OpNode> = op_list!(@nodes [$($i),+] $rest);
-            const LEN: usize = $n + $rest::LEN;
-        }
-    )*};
-    (@list [$i:ident $(, $is:ident)*] $rest:ident) => { HCons<$i, op_list!(@list [$($is),*] $rest)> };
-    (@list [] $rest:ident) => { $rest };
-    (@nodes [$i:ident $(, $is:ident)*] $rest:ident) => {
-        Some(&OpNode { op: $i::OP, next: op_list!(@nodes [$($is),*] $rest) })
-    };
-    (@nodes [] $rest:ident) => { $rest::LIST };
-}
-// Eight at a time, and the shorter tails end in `HNil` so no two impls overlap.
-op_list! {
-    8: [I0, I1, I2, I3, I4, I5, I6, I7] T;
-}
-/// The tails of fewer than eight instructions.
-macro_rules! op_tail {
-    ($($n:literal: [$($i:ident),+];)*) => {$(
-        impl<$($i: Instr),+> OpList for op_list!(@list [$($i),+] HNil) {
-            const LIST: Option<&'static OpNode> = op_tail!(@nodes [$($i),+]);
-            const LEN: usize = $n;
-        }
-    )*};
-    (@nodes [$i:ident $(, $is:ident)*]) => { Some(&OpNode { op: $i::OP, next: op_tail!(@nodes [$($is),*]) }) };
-    (@nodes []) => { None };
-}
-op_tail! {
-    1: [I0];
-    2: [I0, I1];
-    3: [I0, I1, I2];
-    4: [I0, I1, I2, I3];
-    5: [I0, I1, I2, I3, I4];
-    6: [I0, I1, I2, I3, I4, I5];
-    7: [I0, I1, I2, I3, I4, I5, I6];
-}
-
-/// The `n`th node of a reflected list.
-pub const fn nth_op(mut list: Option<&'static OpNode>, mut n: usize) -> Option<Op> {
-    while let Some(node) = list {
-        if n == 0 {
-            return Some(node.op);
-        }
-        n -= 1;
-        list = node.next;
-    }
-    None
+/// The instruction at `pc` of a reflected program, if there is one.
+pub const fn op_at(ops: &'static [Op], pc: usize) -> Option<Op> {
+    if pc < ops.len() { Some(ops[pc]) } else { None }
 }
 
 /// What a fault is about, at the value level.
@@ -292,7 +227,7 @@ pub struct Verdict {
 pub trait Verdicts {
     const VERDICT: Verdict;
 }
-impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: NoteVals, S, B: OpList, A: OpList> Verdicts
+impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: NoteVals, S, B: Behind, A> Verdicts
     for Halted<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A>
 {
     const VERDICT: Verdict = Verdict {
@@ -301,48 +236,35 @@ impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: NoteVals, S, B: OpList, A: OpList>
         } else {
             Status::Reported(Lg::NOTES)
         },
-        pc: B::LEN - 1,
-        op: nth_op(B::LIST, 0),
+        pc: B::PC - 1,
+        op: op_at(B::OPS, B::PC - 1),
     };
 }
-impl<R, S, B: OpList, A: OpList, M> Verdicts for Vm<R, S, B, A, M> {
+impl<R, S, B: Behind, A> Verdicts for Vm<R, S, B, A> {
     const VERDICT: Verdict = Verdict {
         status: Status::Exhausted,
-        pc: B::LEN,
-        op: nth_op(A::LIST, 0),
+        pc: B::PC,
+        op: op_at(B::OPS, B::PC),
     };
 }
 /// The index of the instruction a fault is about.
-pub trait FaultPc<B: OpList, A: OpList> {
+pub trait FaultPc<B: Behind> {
     const PC: usize;
-    const OP: Option<Op>;
 }
-impl<B: OpList, A: OpList> FaultPc<B, A> for AtHead {
-    const PC: usize = B::LEN - 1;
-    const OP: Option<Op> = nth_op(B::LIST, 0);
+impl<B: Behind> FaultPc<B> for AtHead {
+    const PC: usize = B::PC - 1;
 }
-impl<B: OpList, A: OpList> FaultPc<B, A> for AtEnd {
-    const PC: usize = B::LEN;
-    const OP: Option<Op> = None;
+impl<B: Behind> FaultPc<B> for AtEnd {
+    const PC: usize = B::PC;
 }
-impl<B: OpList, A: OpList, Mv: Unsigned> FaultPc<B, A> for FwdFrom<Mv> {
-    const PC: usize = B::LEN - 1 - Mv::USIZE;
-    const OP: Option<Op> = nth_op(B::LIST, Mv::USIZE);
-}
-impl<B: OpList, A: OpList, Mv: Unsigned> FaultPc<B, A> for BackFrom<Mv> {
-    const PC: usize = Mv::USIZE;
-    const OP: Option<Op> = nth_op(A::LIST, Mv::USIZE);
-}
-impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R, S, B: OpList, A: OpList> Verdicts
-    for Faulted<Rs, It, At, R, S, B, A>
-{
+impl<Rs: Reason, It: FaultItem, At: FaultPc<B>, R, S, B: Behind, A> Verdicts for Faulted<Rs, It, At, R, S, B, A> {
     const VERDICT: Verdict = Verdict {
         status: Status::Faulted {
             reason: &Rs::INFO,
             item: It::ITEM,
         },
         pc: At::PC,
-        op: At::OP,
+        op: op_at(B::OPS, At::PC),
     };
 }
 
@@ -373,7 +295,7 @@ impl<X0: Value, X1: Value, X2: Value, X3: Value, X4: Value, X5: Value, X6: Value
     const REGS: [Val; 8] = [X0::VAL, X1::VAL, X2::VAL, X3::VAL, X4::VAL, X5::VAL, X6::VAL, X7::VAL];
     const MEMORY: [Val; 256] = Mem::WORDS;
 }
-impl<R: RegVals, S: Value, B: OpList, A: OpList> Snapshots for Halted<R, S, B, A>
+impl<R: RegVals, S: Value, B: Behind, A> Snapshots for Halted<R, S, B, A>
 where
     Self: Verdicts,
 {
@@ -384,7 +306,7 @@ where
         memory: R::MEMORY,
     };
 }
-impl<R: RegVals, S: Value, B: OpList, A: OpList, M> Snapshots for Vm<R, S, B, A, M> {
+impl<R: RegVals, S: Value, B: Behind, A> Snapshots for Vm<R, S, B, A> {
     const SNAPSHOT: Snapshot = Snapshot {
         verdict: <Self as Verdicts>::VERDICT,
         regs: R::REGS,
@@ -392,7 +314,7 @@ impl<R: RegVals, S: Value, B: OpList, A: OpList, M> Snapshots for Vm<R, S, B, A,
         memory: R::MEMORY,
     };
 }
-impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R: RegVals, S: Value, B: OpList, A: OpList> Snapshots
+impl<Rs: Reason, It: FaultItem, At: FaultPc<B>, R: RegVals, S: Value, B: Behind, A> Snapshots
     for Faulted<Rs, It, At, R, S, B, A>
 {
     const SNAPSHOT: Snapshot = Snapshot {
@@ -422,7 +344,7 @@ pub struct Output {
 pub trait Outputs {
     const OUTPUT: Output;
 }
-impl<X0: Value, X1, X2, X3, X4, X5, X6, X7, Mem: MemoryVals, Lg: NoteVals, S, B: OpList, A: OpList> Outputs
+impl<X0: Value, X1, X2, X3, X4, X5, X6, X7, Mem: MemoryVals, Lg: NoteVals, S, B: Behind, A> Outputs
     for Halted<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A>
 {
     const OUTPUT: Output = Output {
@@ -431,16 +353,14 @@ impl<X0: Value, X1, X2, X3, X4, X5, X6, X7, Mem: MemoryVals, Lg: NoteVals, S, B:
         memory: Mem::WORDS,
     };
 }
-impl<R, S, B: OpList, A: OpList, M> Outputs for Vm<R, S, B, A, M> {
+impl<R, S, B: Behind, A> Outputs for Vm<R, S, B, A> {
     const OUTPUT: Output = Output {
         verdict: <Self as Verdicts>::VERDICT,
         r0: Val::Nil,
         memory: [Val::Nil; 256],
     };
 }
-impl<Rs: Reason, It: FaultItem, At: FaultPc<B, A>, R, S, B: OpList, A: OpList> Outputs
-    for Faulted<Rs, It, At, R, S, B, A>
-{
+impl<Rs: Reason, It: FaultItem, At: FaultPc<B>, R, S, B: Behind, A> Outputs for Faulted<Rs, It, At, R, S, B, A> {
     const OUTPUT: Output = Output {
         verdict: <Self as Verdicts>::VERDICT,
         r0: Val::Nil,

@@ -144,7 +144,7 @@ pub fn render_tick(t: &Tick<'_>) -> String {
     let mut m = Message::new();
     match t.op {
         Some(op) => m.push_op(&op),
-        None => m.push_str("(seek)"),
+        None => m.push_str("(past the last instruction)"),
     }
     let mut s = Message::new();
     let shown = t.stack.len().min(3);
