@@ -124,6 +124,23 @@ typevm::program! {
     ShiftTooFarLeft = [Push<U1>, Push<U64>, Shl, Halt];
     ShiftRight = [Push<num!(0x8000_0000_0000_0000)>, Push<U63>, Shr, Halt];
     ShiftTooFarRight = [Push<U1>, Push<U64>, Shr, Halt];
+    // Shifts by whole chunks (8 positions at a time) and by the rest.
+    ShiftChunks = [
+        Push<num!(0x1234_5678_9abc_def1)>, Push<U8>, Shr,
+        Push<num!(0x1234_5678_9abc_def1)>, Push<U33>, Shr,
+        Push<num!(0x1234_5678_9abc_def1)>, Push<U60>, Shr,
+        Push<num!(0x00ab_cdef)>, Push<U16>, Shl,
+        Push<num!(0x00ab_cdef)>, Push<U40>, Shl,
+        Push<U0>, Push<U48>, Shl,
+        Push<U0>, Push<U56>, Shr, Halt,
+    ];
+    ShiftChunkOverflow = [Push<num!(0x1_0000)>, Push<U48>, Shl, Halt];
+    // Add and Sub where the shorter operand runs out early.
+    ShortOperands = [
+        Push<num!(0xffff_ffff_0000_00ff)>, Push<U1>, Add,
+        Push<num!(0x1_0000_0000_0000)>, Push<U0>, Sub,
+        Push<U0>, Push<num!(0xdead_beef_0000)>, Add, Halt,
+    ];
     Compare = [
         Push<num!(0xffff_ffff_0000_0000)>, Push<num!(0xffff_fffe_ffff_ffff)>, Lt,
         Push<num!(0xffff_fffe_ffff_ffff)>, Push<num!(0xffff_ffff_0000_0000)>, Lt,
@@ -137,6 +154,17 @@ typevm::program! {
     JmpPastEnd = [Push<U1>, Jmp<Fwd<U5>>, Halt];
     JmpBeforeStart = [Push<U1>, Push<U2>, Jmp<Back<U3>>, Halt];
     FallsOffEnd = [Push<U1>];
+    // A jump to the position just past the last instruction lands there;
+    // the next tick falls off the end.
+    JmpToEnd = [Push<U1>, Jmp<Fwd<U1>>, Halt];
+    // A conditional jump outside faults at the jump, stack as before it.
+    JzPastEnd = [Push<U7>, Push<U0>, Jz<Fwd<U9>>, Halt];
+    JnzBeforeStart = [Push<U7>, Push<U1>, Jnz<Back<U5>>, Halt];
+    // Distances written with `num!` and with a path.
+    JmpNumDistance = [Jmp<Fwd<num!(1)>>, Push<U7>, Push<U8>, Halt];
+    JmpPathDistance = [Push<U5>, Push<U1>, Jnz<Fwd<typenum::U1>>, Push<U7>, Halt];
+    // A jump to itself: one tick per pass, never halts.
+    JmpSelf = [Push<U1>, Jmp<Back<U0>>];
     PopEmpty = [Pop, Halt];
     AddOneOperand = [Push<U1>, Add, Halt];
     AddList = [Push<HList![U1]>, Push<U1>, Add, Halt];
@@ -232,6 +260,56 @@ same!(jmp_past_end: JmpPastEnd => |s: &Snapshot| {
     faulted("typevm", "`{op}` jumps past the end")(s);
     assert_eq!(s.verdict.pc, 1);
 });
+same!(shift_chunks: ShiftChunks => |s: &Snapshot| assert_eq!(s.verdict.status, Status::Halted));
+same!(shift_chunk_overflow: ShiftChunkOverflow => faulted("typevm", "arithmetic overflow"));
+same!(short_operands: ShortOperands);
+same!(jmp_to_end: JmpToEnd => |s: &Snapshot| {
+    assert_eq!((s.verdict.pc, s.verdict.op), (3, None));
+    faulted("typevm", "execution ran past the last instruction")(s);
+});
+same!(jz_past_end: JzPastEnd => |s: &Snapshot| {
+    assert_eq!(s.verdict.pc, 2);
+    assert_eq!(top(s), Val::Num(0), "the condition is back on the stack");
+});
+same!(jnz_before_start: JnzBeforeStart => |s: &Snapshot| assert_eq!(s.verdict.pc, 2));
+same!(jmp_num_distance: JmpNumDistance => |s: &Snapshot| assert_eq!(top(s), Val::Num(8)));
+same!(jmp_path_distance: JmpPathDistance => halted_with(5));
+same!(jmp_self: JmpSelf, budget = U100 => |s: &Snapshot| {
+    assert_eq!(s.verdict.status, Status::Exhausted);
+    assert_eq!(s.verdict.pc, 1);
+});
+
+/// The zipper's halves are nominal lists: one unit type per position, each
+/// naming its head and its neighbour, and a jump's `Behind` cell links to its
+/// target's cells.
+#[test]
+fn program_cells_are_a_nominal_zipper() {
+    use core::any::TypeId;
+    use typevm::machine::{Ahead, Behind, End, Land, NoJump, Start};
+    type A0 = <SumTo as Program>::Code;
+    type B0 = <A0 as Ahead>::Behind;
+    assert_eq!(TypeId::of::<<A0 as Ahead>::Head>(), TypeId::of::<Store<R0>>());
+    assert_eq!(TypeId::of::<<B0 as Behind>::Head>(), TypeId::of::<Start>());
+    type A1 = <A0 as Ahead>::Tail;
+    type B1 = <A0 as Ahead>::Passed;
+    assert_eq!(TypeId::of::<<A1 as Ahead>::Behind>(), TypeId::of::<B1>());
+    assert_eq!(TypeId::of::<<B1 as Behind>::Tail>(), TypeId::of::<B0>());
+    assert_eq!(TypeId::of::<<B1 as Behind>::Jump>(), TypeId::of::<NoJump>());
+    assert_eq!((<B0 as Behind>::PC, <B1 as Behind>::PC), (0, 1));
+    // Instruction #11 of `SumTo` is `Jmp<Back<U10>>`: its cell links to #1.
+    type A11 = <<<<<<<<<<A1 as Ahead>::Tail as Ahead>::Tail as Ahead>::Tail as Ahead>::Tail as Ahead>::Tail as Ahead>::Tail
+        as Ahead>::Tail as Ahead>::Tail as Ahead>::Tail as Ahead>::Tail;
+    assert_eq!(TypeId::of::<<A11 as Ahead>::Head>(), TypeId::of::<Jmp<Back<U10>>>());
+    type B12 = <A11 as Ahead>::Passed;
+    assert_eq!(TypeId::of::<<B12 as Behind>::Jump>(), TypeId::of::<Land<B1, A1>>());
+    // Past the last instruction: `End`, whose tail is itself.
+    type A13 = <<A11 as Ahead>::Tail as Ahead>::Tail;
+    assert_eq!(TypeId::of::<<A13 as Ahead>::Head>(), TypeId::of::<Halt>());
+    type A14 = <A13 as Ahead>::Tail;
+    assert_eq!(TypeId::of::<<A14 as Ahead>::Head>(), TypeId::of::<End>());
+    assert_eq!(TypeId::of::<<A14 as Ahead>::Tail>(), TypeId::of::<A14>());
+}
+
 same!(jmp_before_start: JmpBeforeStart => |s: &Snapshot| {
     faulted("typevm", "`{op}` jumps before the start")(s);
     assert_eq!(s.verdict.pc, 2);

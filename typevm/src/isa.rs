@@ -475,43 +475,44 @@ where
     type Next = <B::Jump as Jump<R, S, B, A, S>>::Next;
 }
 
+// A conditional jump decides on its condition alone (small, cached), then
+// one `Go` continues: through the jump link, to the next instruction, or to
+// a fault with the stack as it was.
 macro_rules! branch {
     ($($i:ident: zero => $z:ident, nonzero => $nz:ident;)*) => {$(
-        impl<D, R, S, B, A, Orig> Branch<NumK, UTerm, R, S, B, A, Orig> for $i<D>
-        where
-            (): Pick<$z, R, S, B, A, Orig>,
-        {
-            type Next = <() as Pick<$z, R, S, B, A, Orig>>::Next;
+        impl<D> Branch<NumK, UTerm> for $i<D> {
+            type Out = $z;
         }
-        impl<D, U, Bt, R, S, B, A, Orig> Branch<NumK, UInt<U, Bt>, R, S, B, A, Orig> for $i<D>
-        where
-            (): Pick<$nz, R, S, B, A, Orig>,
-        {
-            type Next = <() as Pick<$nz, R, S, B, A, Orig>>::Next;
+        impl<D, U, Bt> Branch<NumK, UInt<U, Bt>> for $i<D> {
+            type Out = $nz;
         }
-        impl<D, C, R, S, B, A, Orig> Branch<ListK, C, R, S, B, A, Orig> for $i<D> {
-            type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+        impl<D, C> Branch<ListK, C> for $i<D> {
+            type Out = Refused<reason::NotANumber, C>;
         }
-        impl<D, C, R, S, B, A, Orig> Branch<RecK, C, R, S, B, A, Orig> for $i<D> {
-            type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
+        impl<D, C> Branch<RecK, C> for $i<D> {
+            type Out = Refused<reason::NotANumber, C>;
         }
-        impl<D, C, R, S, B, A> Execute<R, HCons<C, S>, B, A> for $i<D>
+        impl<D, C, R, S, B, A, W> Execute<R, HCons<C, S>, B, A> for $i<D>
         where
             C: Class + Truth,
-            $i<D>: Branch<<C as Class>::K, <C as Truth>::Out, R, S, B, A, HCons<C, S>>,
+            $i<D>: Branch<<C as Class>::K, <C as Truth>::Out, Out = W>,
+            W: Go<R, S, B, A, HCons<C, S>>,
         {
-            type Next = <$i<D> as Branch<<C as Class>::K, <C as Truth>::Out, R, S, B, A, HCons<C, S>>>::Next;
+            type Next = <W as Go<R, S, B, A, HCons<C, S>>>::Next;
         }
     )*};
 }
-impl<R, S, B: Behind, A, Orig> Pick<Taken, R, S, B, A, Orig> for ()
+impl<R, S, B: Behind, A, Orig> Go<R, S, B, A, Orig> for Taken
 where
     B::Jump: Jump<R, S, B, A, Orig>,
 {
     type Next = <B::Jump as Jump<R, S, B, A, Orig>>::Next;
 }
-impl<R, S, B, A, Orig> Pick<NotTaken, R, S, B, A, Orig> for () {
+impl<R, S, B, A, Orig> Go<R, S, B, A, Orig> for NotTaken {
     type Next = Vm<R, S, B, A>;
+}
+impl<Rs, It, R, S, B, A, Orig> Go<R, S, B, A, Orig> for Refused<Rs, It> {
+    type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
 }
 branch! {
     Jz: zero => Taken, nonzero => NotTaken;
@@ -548,29 +549,39 @@ where
 
 // ------------------------------------------------------------------ data
 
-impl<L: ListShape, R, S, B, A> UnconsK<ListK, L, R, S, B, A> for Uncons
+// `Uncons` decides on the list alone (a small goal, cached across ticks:
+// a loop unconses the same cells every pass) and one `Resume` builds the
+// next machine.
+/// A list's shape: `HNil` → empty, `HCons<H, T>` → head and tail.
+impl<L: ListShape> UnconsK<ListK> for L
 where
-    Uncons: UnconsShape<<L as ListShape>::Shape, R, S, B, A>,
+    <L as ListShape>::Shape: UnconsShape,
 {
-    type Next = <Uncons as UnconsShape<<L as ListShape>::Shape, R, S, B, A>>::Next;
+    type Out = <<L as ListShape>::Shape as UnconsShape>::Out;
 }
-impl<R, S, B, A> UnconsShape<HNil, R, S, B, A> for Uncons {
-    type Next = Vm<R, HCons<U0, S>, B, A>;
+impl UnconsShape for HNil {
+    type Out = Produced<U0>;
 }
-impl<H, T, R, S, B, A> UnconsShape<HCons<H, T>, R, S, B, A> for Uncons {
+impl<H, T> UnconsShape for HCons<H, T> {
+    type Out = Unconsed<H, T>;
+}
+/// Not a list: `NotAList` about it.
+impl<L> UnconsK<NumK> for L {
+    type Out = Refused<reason::NotAList, L>;
+}
+impl<L> UnconsK<RecK> for L {
+    type Out = Refused<reason::NotAList, L>;
+}
+/// `h :: t` pushes `t`, `h`, 1.
+impl<H, T, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Unconsed<H, T> {
     type Next = Vm<R, HCons<U1, HCons<H, HCons<T, S>>>, B, A>;
 }
-impl<L, R, S, B, A> UnconsK<NumK, L, R, S, B, A> for Uncons {
-    type Next = Faulted<reason::NotAList, L, AtHead, R, HCons<L, S>, B, A>;
-}
-impl<L, R, S, B, A> UnconsK<RecK, L, R, S, B, A> for Uncons {
-    type Next = Faulted<reason::NotAList, L, AtHead, R, HCons<L, S>, B, A>;
-}
-impl<L: Class, R, S, B, A> Execute<R, HCons<L, S>, B, A> for Uncons
+impl<L: Class, R, S, B, A, Res> Execute<R, HCons<L, S>, B, A> for Uncons
 where
-    Uncons: UnconsK<<L as Class>::K, L, R, S, B, A>,
+    L: UnconsK<<L as Class>::K, Out = Res>,
+    Res: Resume<R, S, B, A, HCons<L, S>>,
 {
-    type Next = <Uncons as UnconsK<<L as Class>::K, L, R, S, B, A>>::Next;
+    type Next = <Res as Resume<R, S, B, A, HCons<L, S>>>::Next;
 }
 
 impl<H, T> Nth<UTerm> for HCons<H, T> {
@@ -587,30 +598,35 @@ where
     type Out = <T as Nth<N1>>::Out;
 }
 
-impl<N, X: Record, R, S, B, A> FieldK<RecK, X, R, S, B, A> for Field<N>
+// `Field<N>` decides on the record alone (cached per record type) and one
+// `Resume` builds the next machine.
+/// Field `N` of a record, or `NoSuchField` about the record.
+impl<N, X: Record> FieldK<RecK, N> for X
 where
     X::Fields: Nth<N>,
-    <X::Fields as Nth<N>>::Out: FieldResult<X, R, S, B, A>,
+    <X::Fields as Nth<N>>::Out: FieldOf<X>,
 {
-    type Next = <<X::Fields as Nth<N>>::Out as FieldResult<X, R, S, B, A>>::Next;
+    type Out = <<X::Fields as Nth<N>>::Out as FieldOf<X>>::Out;
 }
-impl<N, X, R, S, B, A> FieldK<NumK, X, R, S, B, A> for Field<N> {
-    type Next = Faulted<reason::NotARecord, X, AtHead, R, HCons<X, S>, B, A>;
+impl<V, X> FieldOf<X> for Produced<V> {
+    type Out = Produced<V>;
 }
-impl<N, X, R, S, B, A> FieldK<ListK, X, R, S, B, A> for Field<N> {
-    type Next = Faulted<reason::NotARecord, X, AtHead, R, HCons<X, S>, B, A>;
+impl<It, X> FieldOf<X> for Refused<reason::NoSuchField, It> {
+    type Out = Refused<reason::NoSuchField, X>;
 }
-impl<V, X, R, S, B, A> FieldResult<X, R, S, B, A> for Produced<V> {
-    type Next = Vm<R, HCons<V, S>, B, A>;
+/// Not a record: `NotARecord` about it.
+impl<N, X> FieldK<NumK, N> for X {
+    type Out = Refused<reason::NotARecord, X>;
 }
-impl<It, X, R, S, B, A> FieldResult<X, R, S, B, A> for Refused<reason::NoSuchField, It> {
-    type Next = Faulted<reason::NoSuchField, X, AtHead, R, HCons<X, S>, B, A>;
+impl<N, X> FieldK<ListK, N> for X {
+    type Out = Refused<reason::NotARecord, X>;
 }
-impl<N, X: Class, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Field<N>
+impl<N, X: Class, R, S, B, A, Res> Execute<R, HCons<X, S>, B, A> for Field<N>
 where
-    Field<N>: FieldK<<X as Class>::K, X, R, S, B, A>,
+    X: FieldK<<X as Class>::K, N, Out = Res>,
+    Res: Resume<R, S, B, A, HCons<X, S>>,
 {
-    type Next = <Field<N> as FieldK<<X as Class>::K, X, R, S, B, A>>::Next;
+    type Next = <Res as Resume<R, S, B, A, HCons<X, S>>>::Next;
 }
 
 impl<Rs, X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Fail2<Rs> {
@@ -872,14 +888,15 @@ mod rules {
         type Next;
     }
 
-    /// A conditional jump's decision on its popped condition. `Self` is
-    /// `Jz<D>` or `Jnz<D>`; `K` the condition's kind.
-    pub trait Branch<K, C, R, S, B, A, Orig> {
-        type Next;
+    /// A conditional jump's decision on its popped condition: `Taken`,
+    /// `NotTaken` or a refusal. `Self` is `Jz<D>` or `Jnz<D>`; `K` the
+    /// condition's kind, `C` its truth.
+    pub trait Branch<K, C> {
+        type Out;
     }
 
-    /// Select between jumping and falling through.
-    pub trait Pick<W, R, S, B, A, Orig> {
+    /// Continue after a conditional jump's decision.
+    pub trait Go<R, S, B, A, Orig> {
         type Next;
     }
 
@@ -888,14 +905,14 @@ mod rules {
         type Next;
     }
 
-    /// `Uncons` on a value of kind `K`.
-    pub trait UnconsK<K, L, R, S, B, A> {
-        type Next;
+    /// `Uncons` on `Self`, a value of kind `K`: a result for [`Resume`].
+    pub trait UnconsK<K> {
+        type Out;
     }
 
     /// `Uncons` on a list's shape.
-    pub trait UnconsShape<Shape, R, S, B, A> {
-        type Next;
+    pub trait UnconsShape {
+        type Out;
     }
 
     /// Field `N` of a field list: `Produced<V>`, or `Err` when there are fewer fields.
@@ -903,14 +920,14 @@ mod rules {
         type Out;
     }
 
-    /// `Field<N>` on a value of kind `K`.
-    pub trait FieldK<K, X, R, S, B, A> {
-        type Next;
+    /// `Field<N>` on `Self`, a value of kind `K`: a result for [`Resume`].
+    pub trait FieldK<K, N> {
+        type Out;
     }
 
-    /// Push the field, or fault naming the record.
-    pub trait FieldResult<X, R, S, B, A> {
-        type Next;
+    /// The field, or `NoSuchField` naming the record `X`.
+    pub trait FieldOf<X> {
+        type Out;
     }
 
     /// `Assert2`'s decision on its condition's kind and value.
@@ -954,6 +971,9 @@ mod rules {
 
     /// An instruction's fault result.
     pub struct Refused<Rs, It>(PhantomData<(Rs, It)>);
+
+    /// `Uncons` of `h :: t`: push `t`, `h`, 1.
+    pub struct Unconsed<H, T>(PhantomData<(H, T)>);
 
     /// A valid address: page nibble `P0..P3`, word nibble `W0..W3` (low bit first).
     pub struct Addr<W0, W1, W2, W3, P0, P1, P2, P3>(PhantomData<(W0, W1, W2, W3, P0, P1, P2, P3)>);

@@ -579,7 +579,15 @@ macro_rules! shift_double {
         }
     )*};
 }
-shift_double! { K1 = 2 * K0; K2 = 2 * K1; K3 = 2 * K2; K4 = 2 * K3; K5 = 2 * K4; }
+shift_double! { K1 = 2 * K0; K2 = 2 * K1; K4 = 2 * K3; K5 = 2 * K4; }
+// Eight positions at once: a whole chunk, one goal each way (`Split8`'s
+// high part, or eight zero bits joined under the number).
+impl<X: Split8> ShrPow<K3> for X {
+    type Out = <X as Split8>::Hi;
+}
+impl<X: Join8<C8<B0, B0, B0, B0, B0, B0, B0, B0>>> ShlPow<K3> for X {
+    type Out = <X as Join8<C8<B0, B0, B0, B0, B0, B0, B0, B0>>>::N;
+}
 
 /// Apply stage `K` when `Bit` is `B1`.
 pub trait ShlIf<K, Bit> {
