@@ -6,8 +6,15 @@
 //!    its checks, against the same types without the checks, and against the
 //!    same rules written as a const-eval check over arrays: as ratios in one run.
 //! 2. Scaling: dense lifecycle tables (every transition `i -> j`, `j != i`,
-//!    none into the initial state: `(n-1)^2`) of 5, 16, 32 and 64 states, and
-//!    device maps of 4, 16, 64 and 128 UARTs.
+//!    none into the initial state: `(n-1)^2`) of 5, 16, 32 and 64 states; a
+//!    64-state chain with its transitions listed first-to-last and
+//!    last-first; device maps of 4, 16, 37 (QEMU virt's count of platform
+//!    devices and virtio-mmio transports), 64 and 128 devices.
+//!    `BENCH_MAX_STATES` / `BENCH_MAX_DEVICES` cap the sizes run.
+//!
+//! Every row gives the VM ticks of its checks (from `explain`, the twin,
+//! tick for tick the type level), so that fewer ticks and cheaper ticks show
+//! separately.
 
 mod common;
 use common::*;
@@ -221,6 +228,46 @@ fn dense_lifecycle(n: usize) -> String {
     s
 }
 
+/// A chain `S0 -> S1 -> ... -> S(n-1)`, the last state terminal, its
+/// transitions listed first-to-last or last-first.
+fn chain(n: usize, reversed: bool) -> String {
+    let names: Vec<String> = (0..n).map(|i| format!("S{i}")).collect();
+    let mut edges: Vec<(String, String)> = (0..n - 1).map(|i| (names[i].clone(), names[i + 1].clone())).collect();
+    if reversed {
+        edges.reverse();
+    }
+    let mut s = format!("programs::sp_states! {{ pub SpState: {}; }}\n", names.join(", "));
+    s += &format!(
+        "programs::sp_lifecycle! {{ pub Chain for SpState {{ states: {}; initial: S0; terminal: S{};\n",
+        names.join(", "),
+        n - 1
+    );
+    for (f, t) in &edges {
+        s += &format!("    {f} -> {t};\n");
+    }
+    s += "} }\n";
+    s
+}
+
+/// The VM ticks `explain` counts for every check of a configuration source.
+fn ticks(source: &str) -> u64 {
+    let config = programs_dsl::ConfigFile::parse(source).expect("the generated configuration parses");
+    let report = explain::explain(&config, "bench", false).expect("explain runs");
+    report
+        .items
+        .iter()
+        .flat_map(|(_, runs)| runs.iter())
+        .map(|r| r.ticks)
+        .sum()
+}
+
+fn max_size(var: &str) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
 fn many_devices(n: usize) -> String {
     let mut s = String::from(BOARD);
     s += "programs::devices! { pub Many on QemuVirt {\n    gicd: GicV3Distributor @ 0x0800_0000 + 0x1_0000;\n";
@@ -239,16 +286,25 @@ fn main() {
     let runs = runs(3);
     let mut b = Bench::new("config_checks");
     let (names, edges, devs) = owned();
+    let board_ticks = ticks(&checked(STATES, &names, &edges, &devs));
     b.add("empty", "pub const X: u64 = 1;\n");
     b.add("board_checked", &checked(STATES, &names, &edges, &devs));
     b.add("board_types_only", &types_only());
     b.add("board_const_eval", &const_eval());
-    let state_sizes = [5usize, 16, 32, 64];
-    let device_sizes = [4usize, 16, 64, 128];
-    for n in state_sizes {
+    let state_sizes: Vec<usize> = [5usize, 16, 32, 64]
+        .into_iter()
+        .filter(|&n| n <= max_size("BENCH_MAX_STATES"))
+        .collect();
+    let device_sizes: Vec<usize> = [4usize, 16, 37, 64, 128]
+        .into_iter()
+        .filter(|&n| n <= max_size("BENCH_MAX_DEVICES"))
+        .collect();
+    for &n in &state_sizes {
         b.add(&format!("lifecycle_{n}"), &dense_lifecycle(n));
     }
-    for n in device_sizes {
+    b.add("chain_forward", &chain(64, false));
+    b.add("chain_reversed", &chain(64, true));
+    for &n in &device_sizes {
         b.add(&format!("devices_{n}"), &many_devices(n));
     }
     b.prepare();
@@ -257,7 +313,10 @@ fn main() {
     let checked = b.median("board_checked", runs).unwrap();
     let types = b.median("board_types_only", runs).unwrap();
     let consteval = b.median("board_const_eval", runs).unwrap();
-    println!("config_checks: the QEMU virt board (5 states, 8 transitions, 4 devices), median of {runs} runs");
+    println!(
+        "config_checks: the QEMU virt board (5 states, 8 transitions, 4 devices, {} VM ticks), median of {runs} runs",
+        board_ticks
+    );
     println!();
     println!("| crate | compile (s) | above empty (s) | peak RSS (MB) |");
     println!("|---|---:|---:|---:|");
@@ -294,15 +353,16 @@ fn main() {
         .unwrap_or(1);
     println!();
     println!("scaling, dense lifecycle tables ({scale_runs} run(s) each)");
-    println!("| states | transitions | compile (s) | above empty (s) | peak RSS (MB) |");
-    println!("|---:|---:|---:|---:|---:|");
+    println!("| states | transitions | VM ticks | compile (s) | above empty (s) | peak RSS (MB) |");
+    println!("|---:|---:|---:|---:|---:|---:|");
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for n in state_sizes {
+    for &n in &state_sizes {
         let e = (n - 1) * (n - 1);
         match b.median(&format!("lifecycle_{n}"), scale_runs) {
             Ok(s) => {
                 println!(
-                    "| {n} | {e} | {:.2} | {:.2} | {:.0} |",
+                    "| {n} | {e} | {} | {:.2} | {:.2} | {:.0} |",
+                    ticks(&dense_lifecycle(n)),
                     s.seconds,
                     s.seconds - empty.seconds,
                     s.max_rss_mb
@@ -321,16 +381,34 @@ fn main() {
         );
     }
     println!();
+    println!("64-state chain, either order");
+    println!("| order | VM ticks | compile (s) | above empty (s) | peak RSS (MB) |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, reversed) in [("chain_forward", false), ("chain_reversed", true)] {
+        match b.median(name, scale_runs) {
+            Ok(s) => println!(
+                "| {} | {} | {:.2} | {:.2} | {:.0} |",
+                if reversed { "last-first" } else { "first-to-last" },
+                ticks(&chain(64, reversed)),
+                s.seconds,
+                s.seconds - empty.seconds,
+                s.max_rss_mb
+            ),
+            Err(err) => println!("| {name} | failed: {} |", err.lines().next().unwrap_or("")),
+        }
+    }
+    println!();
     println!("scaling, device maps (one GIC distributor, the rest UARTs)");
-    println!("| devices | pairs | compile (s) | above empty (s) | peak RSS (MB) |");
-    println!("|---:|---:|---:|---:|---:|");
+    println!("| devices | pairs | VM ticks | compile (s) | above empty (s) | peak RSS (MB) |");
+    println!("|---:|---:|---:|---:|---:|---:|");
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for n in device_sizes {
+    for &n in &device_sizes {
         let pairs = n * (n - 1) / 2;
         match b.median(&format!("devices_{n}"), scale_runs) {
             Ok(s) => {
                 println!(
-                    "| {n} | {pairs} | {:.2} | {:.2} | {:.0} |",
+                    "| {n} | {pairs} | {} | {:.2} | {:.2} | {:.0} |",
+                    ticks(&many_devices(n)),
                     s.seconds,
                     s.seconds - empty.seconds,
                     s.max_rss_mb

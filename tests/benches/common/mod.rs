@@ -113,15 +113,52 @@ impl Bench {
 
     /// The median of `runs` compiles of `name`.
     pub fn median(&self, name: &str, runs: usize) -> Result<Sample, String> {
-        let mut s: Vec<Sample> = (0..runs).map(|_| self.measure(name)).collect::<Result<_, _>>()?;
-        s.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
-        let mid = s[s.len() / 2];
-        let mut m: Vec<f64> = s.iter().map(|x| x.max_rss_mb).collect();
-        m.sort_by(f64::total_cmp);
-        Ok(Sample {
-            seconds: mid.seconds,
-            max_rss_mb: m[m.len() / 2],
-        })
+        let s: Vec<Sample> = (0..runs).map(|_| self.measure(name)).collect::<Result<_, _>>()?;
+        Ok(median_of(s))
+    }
+
+    /// The scratch workspace's root (for files a benchmark compiles itself).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// Time one command (already set up, in `dir`): wall seconds and peak RSS.
+pub fn time_command(dir: &Path, program: &str, args: &[&str]) -> Result<Sample, String> {
+    let mut full = vec!["-f", "TIME %e %M", program];
+    full.extend_from_slice(args);
+    let out = Command::new("/usr/bin/time")
+        .args(&full)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("/usr/bin/time {program}: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(stderr.lines().take(8).collect::<Vec<_>>().join("\n"));
+    }
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("TIME "))
+        .ok_or("no timing line")?;
+    let mut it = line.split_whitespace().skip(1);
+    let seconds: f64 = it.next().unwrap().parse().unwrap();
+    let kb: f64 = it.next().unwrap().parse().unwrap();
+    Ok(Sample {
+        seconds,
+        max_rss_mb: kb / 1024.0,
+    })
+}
+
+/// The median of `runs` samples.
+pub fn median_of(mut s: Vec<Sample>) -> Sample {
+    s.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let mid = s[s.len() / 2];
+    let mut m: Vec<f64> = s.iter().map(|x| x.max_rss_mb).collect();
+    m.sort_by(f64::total_cmp);
+    Sample {
+        seconds: mid.seconds,
+        max_rss_mb: m[m.len() / 2],
     }
 }
 
