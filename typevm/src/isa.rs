@@ -203,6 +203,24 @@ impl<N: typenum::Unsigned> Distance for Back<N> {
 impl<D: Distance> Instr for Jmp<D> {
     const OP: Op = Op::Jmp(D::DIR, D::N);
 }
+/// `program!` links a jump written with a literal distance (`Jz<Fwd<U9>>`)
+/// by reading the literal; this holds the link to the type's own value, so
+/// that a name that lies (`type U9 = typenum::U5;`) cannot make the type
+/// level jump one way and the twin another.
+#[doc(hidden)]
+pub const fn linked_as<I: Instr>(forward: bool, distance: u64) {
+    let (dir, n) = match I::OP {
+        Op::Jmp(d, n) | Op::Jz(d, n) | Op::Jnz(d, n) => (d, n),
+        // `program!` calls this only for the three jumps.
+        _ => panic!("`program!` linked an instruction that is not a jump"),
+    };
+    if matches!(dir, Dir::Fwd) != forward || n != distance {
+        panic!(
+            "this jump's distance is not the number its name reads as: `program!` links a jump by the literal \
+             it is written with; write the distance as `U<n>` of typenum, `num!(n)` or a label"
+        );
+    }
+}
 impl<D: Distance> Instr for Jz<D> {
     const OP: Op = Op::Jz(D::DIR, D::N);
 }

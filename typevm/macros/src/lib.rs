@@ -236,6 +236,8 @@ fn expand(p: &ProgramDecl) -> syn::Result<Ts> {
     let ahead = |k: usize| format_ident!("__{}Ahead{}", name, k);
     let behind = |k: usize| format_ident!("__{}Behind{}", name, k);
     let mut types = Vec::new();
+    // Literal jumps: each link checked against the type's own distance.
+    let mut linked = Ts::new();
     // Each instruction's jump target as a position (i128: a distance may
     // point before the start or far past the end).
     let mut targets: Vec<Option<i128>> = Vec::new();
@@ -257,7 +259,13 @@ fn expand(p: &ProgramDecl) -> syn::Result<Ts> {
                 )
             }
             Instruction::Plain(ty) => {
-                let target = literal_jump(ty)?.map(|(fwd, d)| {
+                let jump = literal_jump(ty)?;
+                if let Some((fwd, d)) = jump {
+                    linked.extend(quote_spanned! {ty.span()=>
+                        const _: () = ::typevm::isa::linked_as::<#ty>(#fwd, #d);
+                    });
+                }
+                let target = jump.map(|(fwd, d)| {
                     if fwd {
                         pc as i128 + 1 + d as i128
                     } else {
@@ -331,5 +339,6 @@ fn expand(p: &ProgramDecl) -> syn::Result<Ts> {
             const NAME: &'static str = #name_str;
         }
         #cells
+        #linked
     })
 }
