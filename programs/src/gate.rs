@@ -27,6 +27,9 @@ pub type CheckBudget = typevm::num!(0xff_ffff);
 /// The number value of [`CheckBudget`].
 pub const CHECK_BUDGET: u64 = 0xff_ffff;
 
+/// The final machine of program `P` run on the input `I` within the checks' budget.
+pub type Final<P, I> = <Boot<<P as Program>::Code, I> as Run<CheckBudget>>::Out;
+
 /// The verdict of program `P` run on the input `Self` (a VM input stack).
 pub trait Passes<P> {
     const VERDICT: Verdict;
@@ -34,9 +37,9 @@ pub trait Passes<P> {
 impl<P: Program, I> Passes<P> for I
 where
     Boot<P::Code, I>: Run<CheckBudget>,
-    <Boot<P::Code, I> as Run<CheckBudget>>::Out: Verdicts,
+    Final<P, I>: Verdicts,
 {
-    const VERDICT: Verdict = <<Boot<P::Code, I> as Run<CheckBudget>>::Out as Verdicts>::VERDICT;
+    const VERDICT: Verdict = <Final<P, I> as Verdicts>::VERDICT;
 }
 
 /// The output of reflection program `P` run on the input `Self`: how the
@@ -48,10 +51,10 @@ pub trait Reflects<P> {
 impl<P: Program, I> Reflects<P> for I
 where
     Boot<P::Code, I>: Run<CheckBudget>,
-    <Boot<P::Code, I> as Run<CheckBudget>>::Out: Outputs,
+    Final<P, I>: Outputs,
 {
     const OUTPUT: Output = {
-        let out = <<Boot<P::Code, I> as Run<CheckBudget>>::Out as Outputs>::OUTPUT;
+        let out = <Final<P, I> as Outputs>::OUTPUT;
         if !matches!(out.verdict.status, Status::Halted) {
             let mut m = Message::new();
             m.push_str(REFUSES);

@@ -88,9 +88,8 @@ fn main() {
         "compile_time: SumTo in the trait solver, median of {runs} runs, minus an empty crate ({:.2} s, {:.0} MB)",
         empty.seconds, empty.max_rss_mb
     );
-    if part("ticks") {
-        ticks_table(&b, runs, empty, &cases);
-    }
+    // The time fit over the SumTo sizes, which the const-eval comparison uses too.
+    let fit = part("ticks").then(|| ticks_table(&b, runs, empty, &cases));
     if part("length") {
         length(&b, runs, length_n);
     }
@@ -99,7 +98,7 @@ fn main() {
         article(&b, runs, empty);
     }
     if part("const") {
-        let (_, slope, _) = ticks_fit(&b, runs, empty, &cases);
+        let (_, slope, _) = fit.unwrap_or_else(|| ticks_fit(&b, runs, empty, &cases));
         const_baseline(&b, runs, empty, big, slope);
     }
 }
@@ -107,7 +106,8 @@ fn main() {
 /// The SumTo sizes: (crate, n, ticks).
 type Cases = [(String, u64, u64)];
 
-fn ticks_table(b: &Bench, runs: usize, empty: Sample, cases: &Cases) {
+/// The SumTo table and its fits; returns the time fit.
+fn ticks_table(b: &Bench, runs: usize, empty: Sample, cases: &Cases) -> (f64, f64, f64) {
     println!();
     println!("| VM ticks | SumTo n | compile (s) | above empty (s) | peak RSS (MB) | ms per 1k ticks |");
     println!("|---:|---:|---:|---:|---:|---:|");
@@ -143,9 +143,10 @@ fn ticks_table(b: &Bench, runs: usize, empty: Sample, cases: &Cases) {
         ma,
         mslope * 1024.0
     );
+    (a, slope, r2)
 }
 
-/// The time fit over the SumTo sizes (measured again when the table part did not run).
+/// The time fit over the SumTo sizes, for a run without the table part.
 fn ticks_fit(b: &Bench, runs: usize, empty: Sample, cases: &Cases) -> (f64, f64, f64) {
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     for (name, _, ticks) in cases {

@@ -178,24 +178,15 @@ pub trait Execute<R, S, B, A> {
     type Next;
 }
 
-/// `<A as Ahead>::Head` runs on the zipper moved past it.
-impl<R, S, B, A, I, B1, A1> Step for Vm<R, S, B, A>
-where
-    A: Ahead<Head = I, Passed = B1, Tail = A1>,
-    I: Execute<R, S, B1, A1>,
-{
-    type Next = <I as Execute<R, S, B1, A1>>::Next;
+/// A tick is the run driver's one-tick block ([`crate::run::Block`] at
+/// level `L0`), which holds the rule: `<A as Ahead>::Head` executes on the
+/// zipper moved past it, and a halted or faulted machine stays as it is.
+impl<M: crate::run::Block<crate::run::L0>> Step for M {
+    type Next = <M as crate::run::Block<crate::run::L0>>::Out;
 }
 
 /// Past the last instruction: `FellOffEnd`. (The end cell's `Passed` is
 /// its own `Behind`, so the fault's position is the program's length.)
 impl<R, S, B, A> Execute<R, S, B, A> for End {
     type Next = Faulted<reason::FellOffEnd, NoItem, AtEnd, R, S, B, A>;
-}
-
-impl<R, S, B, A> Step for Halted<R, S, B, A> {
-    type Next = Self;
-}
-impl<Rs, It, At, R, S, B, A> Step for Faulted<Rs, It, At, R, S, B, A> {
-    type Next = Self;
 }

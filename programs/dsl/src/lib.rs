@@ -226,6 +226,21 @@ pub struct Board {
     pub image: Window,
 }
 
+impl Board {
+    /// The board record's fields in the order the checks read them
+    /// (`Field<U0>`..`Field<U5>`): RAM, device range and image, base then size.
+    pub fn fields(&self) -> [u64; 6] {
+        [
+            self.ram.base,
+            self.ram.size,
+            self.devices.base,
+            self.devices.size,
+            self.image.base,
+            self.image.size,
+        ]
+    }
+}
+
 impl Parse for Board {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;

@@ -272,17 +272,9 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
     let mut boards: HashMap<String, Val> = HashMap::new();
     for b in &config.boards {
         let n = b.name.to_string();
-        let f = [
-            b.ram.base,
-            b.ram.size,
-            b.devices.base,
-            b.devices.size,
-            b.image.base,
-            b.image.size,
-        ];
         boards.insert(
             n.clone(),
-            record(&n, Display::Name, f.iter().map(|&x| Val::Num(x)).collect()),
+            record(&n, Display::Name, b.fields().iter().map(|&x| Val::Num(x)).collect()),
         );
     }
     let kind_of = |k: &str| -> Result<Val, String> {

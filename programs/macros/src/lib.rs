@@ -213,15 +213,7 @@ pub fn board(input: TokenStream) -> TokenStream {
     let b = parse_macro_input!(input as Board);
     let tv = tv();
     let (attrs, vis, name) = (&b.attrs, &b.vis, &b.name);
-    let fields = [
-        b.ram.base,
-        b.ram.size,
-        b.devices.base,
-        b.devices.size,
-        b.image.base,
-        b.image.size,
-    ]
-    .map(num);
+    let fields = b.fields().map(num);
     quote! {
         #tv::record!(
             #(#attrs)*

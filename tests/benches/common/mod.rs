@@ -69,6 +69,9 @@ impl Bench {
             .args(["check", "-q", "-p", first])
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", self.root.join("target"))
+            // As `measure` builds: a different setting would rebuild the
+            // path dependencies inside the first measured run.
+            .env("CARGO_INCREMENTAL", "0")
             .status()
             .expect("cargo runs");
         assert!(status.success(), "warm-up build of `{first}` failed");
@@ -79,36 +82,14 @@ impl Bench {
         let lib = self.root.join("crates").join(name).join("src/lib.rs");
         let src = std::fs::read_to_string(&lib).unwrap();
         std::fs::write(&lib, src).unwrap(); // new mtime: recompile this crate only
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "TIME %e %M", "cargo", "check", "-q", "-p", name])
+        let mut cmd = Command::new("/usr/bin/time");
+        cmd.args(["-f", "TIME %e %M", "cargo", "check", "-q", "-p", name])
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", self.root.join("target"))
             // Incremental compilation would replay the previous run's trait
             // solving and const evaluation: every run must do the work.
-            .env("CARGO_INCREMENTAL", "0")
-            .output()
-            .expect("/usr/bin/time runs (Debian package `time`)");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if !out.status.success() {
-            return Err(stderr
-                .lines()
-                .filter(|l| !l.starts_with("TIME "))
-                .take(8)
-                .collect::<Vec<_>>()
-                .join("\n"));
-        }
-        let line = stderr
-            .lines()
-            .rev()
-            .find(|l| l.starts_with("TIME "))
-            .ok_or("no timing line")?;
-        let mut it = line.split_whitespace().skip(1);
-        let seconds: f64 = it.next().unwrap().parse().unwrap();
-        let kb: f64 = it.next().unwrap().parse().unwrap();
-        Ok(Sample {
-            seconds,
-            max_rss_mb: kb / 1024.0,
-        })
+            .env("CARGO_INCREMENTAL", "0");
+        timed(cmd)
     }
 
     /// The median of `runs` compiles of `name`.
@@ -123,18 +104,26 @@ impl Bench {
     }
 }
 
-/// Time one command (already set up, in `dir`): wall seconds and peak RSS.
+/// Time one command in `dir`: wall seconds and peak RSS.
 pub fn time_command(dir: &Path, program: &str, args: &[&str]) -> Result<Sample, String> {
-    let mut full = vec!["-f", "TIME %e %M", program];
-    full.extend_from_slice(args);
-    let out = Command::new("/usr/bin/time")
-        .args(&full)
-        .current_dir(dir)
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.args(["-f", "TIME %e %M", program]).args(args).current_dir(dir);
+    timed(cmd)
+}
+
+/// Run a `/usr/bin/time -f "TIME %e %M" ...` command and read its sample.
+fn timed(mut cmd: Command) -> Result<Sample, String> {
+    let out = cmd
         .output()
-        .map_err(|e| format!("/usr/bin/time {program}: {e}"))?;
+        .map_err(|e| format!("/usr/bin/time (Debian package `time`): {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        return Err(stderr.lines().take(8).collect::<Vec<_>>().join("\n"));
+        return Err(stderr
+            .lines()
+            .filter(|l| !l.starts_with("TIME "))
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n"));
     }
     let line = stderr
         .lines()
