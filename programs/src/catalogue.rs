@@ -52,8 +52,8 @@ define_catalogue! {
         StatesDeclared, OneInitialState, NoDuplicateTransition, EveryStateReachable, NoDeadEnd, InitialNotEntered;
     /// The device map's checks.
     device_checks(devices, "programs::devices::Input<Map>"):
-        WindowsAligned, WindowsInDeviceRange, WindowsClearOfRamAndImage, DevicePairsDisjoint, InterruptsInRange,
-        SingletonsOnce;
+        WindowsAligned, WindowsInDeviceRange, WindowsClearOfRamAndImage, WindowsDisjoint, InterruptsUnique,
+        InterruptsInRange, SingletonsOnce;
     /// The check between the device map and the hypervisor's emulations.
     emulation_checks(devices, "programs::devices::EmulationInput<Map, Emulated>"):
         KindsEmulated;

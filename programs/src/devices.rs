@@ -10,7 +10,7 @@
 //! `[ram base, ram size, device-range base, device-range size, image base,
 //! image size]`.
 
-use typenum::{U0, U1, U2, U3, U4, U5};
+use typenum::{U0, U1, U2, U3, U4, U5, U6};
 use typevm::isa::{regs::*, *};
 use typevm::num;
 use typevm::value::{Val, Value};
@@ -97,6 +97,10 @@ typevm::reason! {
     pub OverlappingWindows: "devices: windows do not overlap each other",
         "device {0} overlaps device {1}",
         "give each device its own window";
+    /// A hand-written map whose devices are not in address order.
+    pub NotInAddressOrder: "devices: windows do not overlap each other",
+        "device {0} is listed after device {1}, which starts higher",
+        "a map lists its devices in address order (`devices!` orders them): reorder the map";
     /// Two devices raise the same interrupt.
     pub SharedInterrupt: "devices: interrupts unique",
         "devices {0} and {1} raise the same interrupt",
@@ -127,8 +131,13 @@ typevm::program! {
     /// Base and size are multiples of 4 KiB, and the size is not 0.
     pub WindowsAligned = [
         Store<R0>, Pop, Load<R0>,
+        // The common case first: base and size aligned, size not 0.
         dev: Uncons, Jz<@done>,                                    // tail, d
-            Dup, Dup, Field<U1>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedBase>,
+            Dup, Field<U1>, Over, Field<U2>, Dup, Jz<@empty>,      // tail, d, base, size
+            Or, Push<num!(0xfff)>, And, Jnz<@odd>,
+            Pop, Jmp<@dev>,
+        empty: Pop, Pop,
+        odd: Dup, Dup, Field<U1>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedBase>,
             Dup, Dup, Field<U2>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedSize>,
             Dup, Field<U2>, Push<U0>, Eq, Push<U0>, Eq, Report<EmptyWindow>,
             Jmp<@dev>,
@@ -143,16 +152,17 @@ typevm::program! {
         Load<R1>, Field<U2>, Store<R5>,                            // r5 = range base
         Load<R1>, Field<U3>, Push<U1>, Sub, Load<R5>, Add, Store<R6>,  // r6 = range last
         Load<R0>,
+        // In range: range base <= base <= range last and size - 1 <= range
+        // last - base (so it cannot wrap either).
         dev: Uncons, Jz<@done>,                                    // tail, d
             Dup, Field<U2>, Jz<@next>,                             // empty: `WindowsAligned`
-            Push<Max>, Over, Field<U1>, Sub,                       // tail, d, room to 2^64
-            Over, Field<U2>, Push<U1>, Sub, Lt, Jnz<@wraps>,       // room < size - 1
-            Dup, Field<U1>, Load<R5>, Lt, Jnz<@outside>,           // base < range base
-            Load<R6>, Over, Field<U1>, Lt, Jnz<@outside>,          // range last < base
-            Load<R6>, Over, Field<U1>, Sub,                        // tail, d, range last - base
-            Over, Field<U2>, Push<U1>, Sub, Lt, Jnz<@outside>,     // ... < size - 1
+            Dup, Field<U1>, Dup, Store<R3>, Load<R5>, Lt, Jnz<@odd>,    // r3 = base
+            Load<R6>, Load<R3>, Lt, Jnz<@odd>,
+            Load<R6>, Load<R3>, Sub, Over, Field<U2>, Push<U1>, Sub, Lt, Jnz<@odd>,
         next: Pop, Jmp<@dev>,
-        outside: Load<R1>, Push<U0>, Report2<OutsideDeviceRange>, Jmp<@dev>,
+        odd: Push<Max>, Load<R3>, Sub,                             // tail, d, room to 2^64
+            Over, Field<U2>, Push<U1>, Sub, Lt, Jnz<@wraps>,       // room < size - 1
+            Load<R1>, Push<U0>, Report2<OutsideDeviceRange>, Jmp<@dev>,
         wraps: Push<U0>, Report<WrapsAddressSpace>, Jmp<@dev>,
         done: Halt,
     ];
@@ -184,34 +194,48 @@ typevm::program! {
         done: Halt,
     ];
 
-    /// No two windows overlap and no two devices share an interrupt: every
-    /// pair, each device against the ones after it.
-    pub DevicePairsDisjoint = [
-        Store<R0>, Pop,
-        outer: Load<R0>, Uncons, Jz<@done>,                        // tail, d
-            Store<R2>, Dup, Store<R0>,                             // r2 = d, r0 = tail; tail
-            Load<R2>, Field<U1>, Store<R5>,                        // r5 = d's base
-            // r6 = d's last byte
-            Load<R2>, Field<U2>, Dup, Jz<@d_sized>, Push<U1>, Sub,
-        d_sized: Store<R3>, Push<Max>, Load<R5>, Sub, Load<R3>, Lt, Jnz<@d_saturate>,
-            Load<R5>, Load<R3>, Add, Jmp<@d_last>,
-        d_saturate: Push<Max>,
-        d_last: Store<R6>,
-            Load<R2>, Field<U3>, Store<R7>,                        // r7 = d's irq
-        inner: Uncons, Jz<@outer>,                                 // tail', e
-            // r4 = e's last byte
-            Dup, Field<U2>, Dup, Jz<@e_sized>, Push<U1>, Sub,
-        e_sized: Store<R3>, Push<Max>, Over, Field<U1>, Sub, Load<R3>, Lt, Jnz<@e_saturate>,
-            Dup, Field<U1>, Load<R3>, Add, Jmp<@e_last>,
-        e_saturate: Push<Max>,
-        e_last: Store<R4>,
-            Dup, Field<U1>, Load<R6>, Swap, Lt,                    // d last < e base
-            Load<R4>, Load<R5>, Lt, Or, Store<R1>,                 // ... or e last < d base
-            Dup, Load<R2>, Load<R1>, Report2<OverlappingWindows>,  // tail', e
-            Dup, Field<U3>, Load<R7>, Eq, Push<U0>, Eq,            // tail', e, irqs differ
-            Load<R7>, Push<U0>, Eq, Or,                            // ... or d raises none
-            Load<R2>, Swap, Report2<SharedInterrupt>,
-            Jmp<@inner>,
+    /// No two windows overlap. A map lists its devices in address order
+    /// (`devices!` orders them), so one sweep compares each window with the
+    /// one before it that reaches furthest (`r2`, its last byte `r6`).
+    pub WindowsDisjoint = [
+        Store<R0>, Pop, Load<R0>,
+        dev: Uncons, Jz<@done>,                                    // tail, d
+            // r3 = d's last byte
+            Dup, Field<U2>, Dup, Jz<@sized>, Push<U1>, Sub,
+        sized: Store<R3>, Push<Max>, Over, Field<U1>, Sub, Load<R3>, Lt, Jnz<@saturate>,
+            Dup, Field<U1>, Load<R3>, Add, Jmp<@last>,
+        saturate: Push<Max>,
+        last: Store<R3>,
+            Load<R7>, Jz<@first>,                                  // r7: a window came before
+            Dup, Field<U1>, Load<R5>, Lt, Jnz<@unordered>,         // base < the previous base
+            Load<R6>, Over, Field<U1>, Lt, Jnz<@furthest>,         // clear of every window before
+            Dup, Load<R2>, Push<U0>, Report2<OverlappingWindows>,
+            Load<R6>, Load<R3>, Lt, Jz<@based>,                    // not reaching further
+        furthest: Dup, Store<R2>, Load<R3>, Store<R6>,
+        based: Dup, Store<R4>, Field<U1>, Store<R5>, Jmp<@dev>,    // r4, r5: the previous window, its base
+        first: Push<U1>, Store<R7>, Jmp<@furthest>,
+        unordered: Dup, Load<R4>, Push<U0>, Report2<NotInAddressOrder>, Jmp<@based>,
+        done: Halt,
+    ];
+
+    /// No two devices raise the same interrupt: a bitset of the interrupts
+    /// seen so far (memory word `irq / 64`, bit `irq % 64`); on a repeat,
+    /// the first device with that interrupt is looked up to name the pair.
+    pub InterruptsUnique = [
+        Store<R0>, Pop, Load<R0>,
+        dev: Uncons, Jz<@done>,                                    // tail, d
+            Dup, Field<U3>, Dup, Jz<@skip>,                        // tail, d, irq
+            Dup, Push<num!(1024)>, Lt, Jz<@skip>,                  // not an interrupt id: `InterruptsInRange`
+            Dup, Push<U6>, Shr, Dup, Store<R3>, Peek, Store<R4>,   // r3 = word, r4 = its bits
+            Push<num!(63)>, And, Dup, TestBit<R4>, Jnz<@shared>,
+            SetBit<R4>, Load<R3>, Load<R4>, Poke, Pop, Jmp<@dev>,
+        skip: Pop, Pop, Jmp<@dev>,
+        shared: Pop, Dup, Field<U3>, Store<R5>, Load<R0>,          // tail, d, all devices
+        find: Uncons, Jz<@lost>,                                   // tail, d, rest, e
+            Dup, Field<U3>, Load<R5>, Eq, Jnz<@found>, Pop, Jmp<@find>,
+        found: Swap, Pop, Over, Swap, Push<U0>, Report2<SharedInterrupt>, Pop, Jmp<@dev>,
+        lost: Pop, Jmp<@dev>,                                      // d itself comes later
+
         done: Halt,
     ];
 
@@ -237,10 +261,10 @@ typevm::program! {
         Store<R0>, Pop, Load<R0>,
         dev: Uncons, Jz<@done>,                                    // tail, d
             Dup, Field<U0>, Field<U1>, Jz<@skip>,                  // not a singleton kind
-            Dup, Field<U0>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,  // r6 = 1 << kind
-            Dup, Load<R5>, Load<R6>, And, Push<U0>, Eq, Report<SecondSingleton>,
-            Load<R5>, Load<R6>, Or, Store<R5>,
+            Dup, Field<U0>, Field<U0>, Dup, TestBit<R5>, Jnz<@second>, // tail, d, kind
+            SetBit<R5>,
         skip: Pop, Jmp<@dev>,
+        second: Pop, Push<U0>, Report<SecondSingleton>, Jmp<@dev>,
         done: Halt,
     ];
 
@@ -249,12 +273,10 @@ typevm::program! {
     pub KindsEmulated = [
         Store<R0>, Store<R1>,
         Load<R1>,
-        kind: Uncons, Jz<@devices>,
-            Field<U0>, Push<U1>, Swap, Shl, Load<R5>, Or, Store<R5>, Jmp<@kind>,
+        kind: Uncons, Jz<@devices>, Field<U0>, SetBit<R5>, Jmp<@kind>,
         devices: Load<R0>,
         dev: Uncons, Jz<@done>,
-            Dup, Field<U0>, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Report<NotEmulated>, Jmp<@dev>,
+            Dup, Field<U0>, Field<U0>, TestBit<R5>, Report<NotEmulated>, Jmp<@dev>,
         done: Halt,
     ];
 }

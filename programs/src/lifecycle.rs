@@ -167,25 +167,27 @@ typevm::program! {
         // vocabulary: its identity, and an id below the vocabulary's size
         Load<R1>,
         declared: Uncons, Jz<@edges>,                              // tail, s
-            Dup, Field<U1>, Field<U0>, Load<R6>, Eq,
-            Over, Field<U0>, Load<R7>, Field<U1>, Lt, And, Store<R1>,
-            Dup, Load<R7>, Load<R1>, Report2<ForeignDeclaredState>,
-            Load<R1>, Jz<@not_of_it>,
-            Dup, Field<U0>, Push<U1>, Swap, Shl, Store<R1>,        // r1 = 1 << id
-            Dup, Load<R5>, Load<R1>, And, Push<U0>, Eq, Report<StateDeclaredTwice>,
-            Load<R5>, Load<R1>, Or, Store<R5>,
-        not_of_it: Pop, Jmp<@declared>,
+            Dup, Field<U1>, Field<U0>, Load<R6>, Eq, Jz<@foreign>,
+            Dup, Field<U0>, Load<R7>, Field<U1>, Lt, Jz<@foreign>,
+            Dup, Field<U0>, Dup, TestBit<R5>, Jnz<@twice>,         // tail, s, id
+            SetBit<R5>, Pop, Jmp<@declared>,
+        twice: Pop, Push<U0>, Report<StateDeclaredTwice>, Jmp<@declared>,
+        foreign: Load<R7>, Push<U0>, Report2<ForeignDeclaredState>, Jmp<@declared>,
         edges: Load<R0>,
+        // The common case first: both states of the vocabulary and declared.
         edge: Uncons, Jz<@initial>,                                // tail, e
-            Dup, Field<U0>, Field<U1>, Field<U0>, Load<R6>, Eq,    // tail, e, from of V?
+            Dup, Field<U0>, Dup, Field<U1>, Field<U0>, Load<R6>, Eq, Jz<@odd_state>,
+            Field<U0>, TestBit<R5>, Jz<@odd>,
+            Dup, Field<U1>, Dup, Field<U1>, Field<U0>, Load<R6>, Eq, Jz<@odd_state>,
+            Field<U0>, TestBit<R5>, Jz<@odd>,
+            Pop, Jmp<@edge>,
+        odd_state: Pop,
+        // Something is off: say what, for each state.
+        odd: Dup, Field<U0>, Field<U1>, Field<U0>, Load<R6>, Eq,   // tail, e, from of V?
             Over, Field<U1>, Field<U1>, Field<U0>, Load<R6>, Eq, And, Store<R1>,
             Dup, Load<R7>, Load<R1>, Report2<ForeignState>,        // tail, e
-            Dup, Dup, Field<U0>,                                   // tail, e, e, from
-            Dup, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,    // tail, e, e, from, declared?
-            Report2<UndeclaredState>,
-            Dup, Dup, Field<U1>,
-            Dup, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Report2<UndeclaredState>,
+            Dup, Dup, Field<U0>, Dup, Field<U0>, TestBit<R5>, Report2<UndeclaredState>,
+            Dup, Dup, Field<U1>, Dup, Field<U0>, TestBit<R5>, Report2<UndeclaredState>,
             Pop, Jmp<@edge>,
         initial: Load<R2>, Push<U0>, Jmp<@marks>,
         terminal: Load<R3>, Push<U1>, Jmp<@marks>,
@@ -194,8 +196,7 @@ typevm::program! {
         mark: Uncons, Jz<@next_list>,                              // tail, s
             Dup, Load<R7>, Over, Field<U1>, Field<U0>, Load<R6>, Eq,
             Report2<ForeignMarkedState>,
-            Dup, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Report<UndeclaredMarkedState>, Jmp<@mark>,
+            Dup, Field<U0>, TestBit<R5>, Report<UndeclaredMarkedState>, Jmp<@mark>,
         next_list: Load<R1>, Jz<@terminal>, Load<R1>, Push<U1>, Eq, Jnz<@reentrant>,
         Halt,
     ];
@@ -216,32 +217,32 @@ typevm::program! {
         Store<R0>, Pop, Pop, Pop, Pop, Pop,
         Load<R0>,
         edge: Uncons, Jz<@done>,                                   // tail, e
-            Dup, Field<U0>, Field<U0>, Store<R5>,                  // r5 = from
-            Dup, Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,  // r6 = 1 << to
-            Load<R5>, Peek, Load<R6>, And, Push<U0>, Eq,           // tail, e, unseen?
-            Report<DuplicateTransition>,                           // tail
-            Load<R5>, Load<R5>, Peek, Load<R6>, Or, Poke,
-            Jmp<@edge>,
+            Dup, Field<U0>, Field<U0>, Dup, Store<R3>, Peek, Store<R4>,  // r3 = from, r4 = its targets
+            Dup, Field<U1>, Field<U0>, Dup, TestBit<R4>, Jnz<@twice>,    // tail, e, to
+            SetBit<R4>, Load<R3>, Load<R4>, Poke, Pop, Jmp<@edge>,
+        twice: Pop, Push<U0>, Report<DuplicateTransition>, Jmp<@edge>,
         done: Halt,
     ];
 
-    /// Every declared state is reachable from the initial state: iterate
-    /// over the transitions until the reached set stops growing.
+    /// Every declared state is reachable from the initial state: memory
+    /// word `from` is the mask of `from`'s targets; the reached set (`r5`)
+    /// grows by the targets of each reached state not yet followed (`r6`:
+    /// the followed ones) until every reached state is followed, so the
+    /// transitions' order does not matter.
     pub EveryStateReachable = [
         Store<R0>, Store<R1>, Store<R2>, Pop, Pop, Pop,
         Load<R2>, Uncons, Jz<@no_initial>, Store<R7>, Pop,         // r7 = the initial state
-        Load<R7>, Field<U0>, Push<U1>, Swap, Shl, Store<R5>,       // r5 = reached
-        pass: Load<R5>, Store<R6>, Load<R0>,                       // r6 = reached before the pass
-        edge: Uncons, Jz<@pass_end>,                               // tail, e
-            Dup, Field<U0>, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
-            Jz<@skip>,
-            Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Load<R5>, Or, Store<R5>,
-            Jmp<@edge>,
-        skip: Pop, Jmp<@edge>,
-        pass_end: Load<R5>, Load<R6>, Eq, Jz<@pass>,
-        Load<R1>,
+        Load<R0>,
+        edge: Uncons, Jz<@search>,                                 // tail, e
+            Dup, Field<U0>, Field<U0>, Dup, Store<R3>, Peek, Store<R4>,
+            Field<U1>, Field<U0>, SetBit<R4>, Load<R3>, Load<R4>, Poke, Jmp<@edge>,
+        search: Load<R7>, Field<U0>, SetBit<R5>,
+        follow: Load<R5>, Load<R6>, Xor, Dup, Jz<@report>,         // reached, not yet followed
+            Ctz, Dup, SetBit<R6>,                                  // the lowest such id: followed
+            Peek, Load<R5>, Or, Store<R5>, Jmp<@follow>,           // its targets: reached
+        report: Pop, Load<R1>,
         state: Uncons, Jz<@done>,                                  // tail, s
-            Load<R7>, Over, Field<U0>, Load<R5>, Swap, Shr, Push<U1>, And,
+            Load<R7>, Over, Field<U0>, TestBit<R5>,
             Report2<UnreachableState>, Jmp<@state>,
         done: Halt,
         no_initial: Halt,                                          // `OneInitialState` reports it
@@ -251,15 +252,12 @@ typevm::program! {
     pub NoDeadEnd = [
         Store<R0>, Store<R1>, Pop, Store<R3>, Pop, Pop,
         Load<R3>,
-        terminal: Uncons, Jz<@edges>,
-            Field<U0>, Push<U1>, Swap, Shl, Load<R6>, Or, Store<R6>, Jmp<@terminal>,
+        terminal: Uncons, Jz<@edges>, Field<U0>, SetBit<R6>, Jmp<@terminal>,
         edges: Load<R0>,
-        edge: Uncons, Jz<@states>,
-            Field<U0>, Field<U0>, Push<U1>, Swap, Shl, Load<R5>, Or, Store<R5>, Jmp<@edge>,
+        edge: Uncons, Jz<@states>, Field<U0>, Field<U0>, SetBit<R5>, Jmp<@edge>,
         states: Load<R1>,
         state: Uncons, Jz<@done>,                                  // tail, s
-            Dup, Field<U0>, Dup, Load<R5>, Swap, Shr,              // tail, s, id, out >> id
-            Swap, Load<R6>, Swap, Shr, Or, Push<U1>, And,          // tail, s, leaves-or-terminal
+            Dup, Field<U0>, Dup, TestBit<R5>, Swap, TestBit<R6>, Or, // tail, s, leaves-or-terminal
             Report<DeadEnd>, Jmp<@state>,
         done: Halt,
     ];
@@ -274,8 +272,8 @@ typevm::program! {
             Field<U0>, Load<R5>, Eq, Jnz<@done>, Jmp<@reentrant>,
         edges: Load<R0>,
         edge: Uncons, Jz<@done>,                                   // tail, e
-            Load<R7>, Over, Field<U1>, Field<U0>, Load<R5>, Eq, Push<U0>, Eq,
-            Report2<EntersInitialState>, Jmp<@edge>,
+            Dup, Field<U1>, Field<U0>, Load<R5>, Eq, Jnz<@enters>, Pop, Jmp<@edge>,
+        enters: Load<R7>, Push<U0>, Report2<EntersInitialState>, Jmp<@edge>,
         done: Halt,
     ];
 }
@@ -288,17 +286,15 @@ typevm::program! {
         Store<R0>, Store<R1>, Store<R2>, Store<R3>, Pop, Pop,
         Load<R0>,
         edge: Uncons, Jz<@states>,                                 // tail, e
-            Dup, Field<U0>, Field<U0>, Store<R5>,
-            Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,
-            Load<R5>, Load<R5>, Peek, Load<R6>, Or, Poke, Jmp<@edge>,
+            Dup, Field<U0>, Field<U0>, Dup, Store<R5>, Peek, Store<R6>,
+            Field<U1>, Field<U0>, SetBit<R6>, Load<R5>, Load<R6>, Poke, Jmp<@edge>,
         states: Load<R1>,
         state: Uncons, Jz<@initial>,                               // tail, s
             Dup, Field<U0>, Push<num!(64)>, Add, Swap, Poke, Jmp<@state>,
         initial: Load<R2>, Uncons, Jz<@terminal>,
             Field<U0>, Push<num!(128)>, Swap, Poke, Pop,
         terminal: Load<R3>,
-        mark: Uncons, Jz<@done>,
-            Field<U0>, Push<U1>, Swap, Shl, Load<R7>, Or, Store<R7>, Jmp<@mark>,
+        mark: Uncons, Jz<@done>, Field<U0>, SetBit<R7>, Jmp<@mark>,
         done: Push<num!(129)>, Load<R7>, Poke,
             Push<U0>, Store<R0>, Halt,                             // r0: a number, not the list
     ];

@@ -463,6 +463,13 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
             (f(0), f(1), f(2), emulated)
         };
         let mut singletons = BTreeSet::new();
+        // WindowsDisjoint sweeps the map in address order (the parser's, as
+        // `devices!`'s): the window before that reaches furthest, if any.
+        let mut furthest: Option<(u64, &programs_dsl::Device)> = None;
+        assert!(
+            m.devices.is_sorted_by_key(|d| d.window.base),
+            "a map is in address order"
+        );
         for (i, d) in m.devices.iter().enumerate() {
             let dn = d.name.to_string();
             let (base, size) = (d.window.base, d.window.size);
@@ -504,26 +511,32 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
             if overlaps(ram) {
                 add(&name, devices::OverlapsRam::INFO.message, dn.clone(), board.clone());
             }
-            // DevicePairsDisjoint: each device against the ones before it.
-            for e in &m.devices[..i] {
-                let elast = last(e.window.base, e.window.size);
-                if !(elast < base || dlast < e.window.base) {
+            // WindowsDisjoint: against the window before it that reaches furthest.
+            match furthest {
+                Some((flast, f)) if base <= flast => {
                     add(
                         &name,
                         devices::OverlappingWindows::INFO.message,
                         dn.clone(),
-                        e.name.to_string(),
+                        f.name.to_string(),
                     );
+                    if flast < dlast {
+                        furthest = Some((dlast, d));
+                    }
                 }
-                let eirq = e.irq.unwrap_or(0);
-                if eirq != 0 && eirq == irq {
-                    add(
-                        &name,
-                        devices::SharedInterrupt::INFO.message,
-                        dn.clone(),
-                        e.name.to_string(),
-                    );
-                }
+                _ => furthest = Some((dlast, d)),
+            }
+            // InterruptsUnique: against the first device before it with the same interrupt.
+            if irq != 0
+                && irq < 1024
+                && let Some(e) = m.devices[..i].iter().find(|e| e.irq == Some(irq))
+            {
+                add(
+                    &name,
+                    devices::SharedInterrupt::INFO.message,
+                    dn.clone(),
+                    e.name.to_string(),
+                );
             }
             let (kid, singleton, class, emulated) = kind(&d.kind);
             // InterruptsInRange

@@ -135,6 +135,33 @@ typevm::program! {
         Push<U0>, Push<U56>, Shr, Halt,
     ];
     ShiftChunkOverflow = [Push<num!(0x1_0000)>, Push<U48>, Shl, Halt];
+    // Bit instructions: test and set bits of a register, low and high
+    // chunks; count trailing zeros of one-bit, many-bit and zero values.
+    BitOps = [
+        Push<num!(0x8000_0000_0100_0001)>, Store<R5>,
+        Push<U0>, TestBit<R5>, Push<U1>, TestBit<R5>, Push<U24>, TestBit<R5>,
+        Push<U63>, TestBit<R5>, Push<U62>, TestBit<R5>,
+        Push<U1>, SetBit<R6>, Push<U63>, SetBit<R6>, Push<U1>, SetBit<R6>, Push<U40>, SetBit<R6>,
+        Push<num!(0x8000_0000_0000_0000)>, Ctz, Push<num!(0x0000_0100_0000_0000)>, Ctz,
+        Push<num!(0xff00)>, Ctz, Push<U1>, Ctz, Push<U0>, Ctz, Halt,
+    ];
+    // Conditions by value, however many zero bits end them and however a
+    // zero is spelled (leading zero bits).
+    TruthOfSpellings = [
+        Push<num!(0x8000_0000_0000_0000)>, Jz<@bad>, Push<num!(0x100)>, Jz<@bad>,
+        Push<U4>, Jz<@bad>, Push<U2>, Jz<@bad>,
+        Push<typenum::UInt<typenum::UInt<typenum::UInt<typenum::UInt<typenum::UTerm, typenum::B0>, typenum::B0>, typenum::B0>, typenum::B0>>, Jnz<@bad>,
+        Push<typenum::UInt<typenum::UInt<typenum::UTerm, typenum::B0>, typenum::B0>>, Jnz<@bad>,
+        Push<typenum::UInt<typenum::UTerm, typenum::B0>>, Jnz<@bad>,
+        Push<U1>, Halt,
+        bad: Push<U0>, Halt,
+    ];
+    TestBitTooFar = [Push<U1>, Store<R2>, Push<U7>, Push<U64>, TestBit<R2>, Halt];
+    SetBitTooFar = [Push<num!(1000)>, SetBit<R3>, Halt];
+    TestBitOfAList = [Push<HList![U1]>, Store<R1>, Push<U0>, TestBit<R1>, Halt];
+    SetBitWithAList = [Push<HList![]>, SetBit<R1>, Halt];
+    CtzOfAList = [Push<HList![U1]>, Ctz, Halt];
+    TestBitUnderflow = [TestBit<R0>, Halt];
     // Add and Sub where the shorter operand runs out early.
     ShortOperands = [
         Push<num!(0xffff_ffff_0000_00ff)>, Push<U1>, Add,
@@ -263,6 +290,25 @@ same!(jmp_past_end: JmpPastEnd => |s: &Snapshot| {
 same!(shift_chunks: ShiftChunks => |s: &Snapshot| assert_eq!(s.verdict.status, Status::Halted));
 same!(shift_chunk_overflow: ShiftChunkOverflow => faulted("typevm", "arithmetic overflow"));
 same!(short_operands: ShortOperands);
+same!(bit_ops: BitOps => |s: &Snapshot| {
+    assert_eq!(s.verdict.status, Status::Halted);
+    assert_eq!(s.regs[6], Val::Num(1 << 63 | 1 << 40 | 2));
+    let mut got = Vec::new();
+    let mut rest = s.stack;
+    while let Some((h, t)) = rest.uncons() { got.push(h.num().unwrap()); rest = t; }
+    // top first: ctz 0, 1, 0xff00, bit 40, bit 63; bits 62, 63, 24, 1, 0
+    assert_eq!(got, [64, 0, 8, 40, 63, 0, 1, 1, 0, 1]);
+});
+same!(truth_of_spellings: TruthOfSpellings => halted_with(1));
+same!(test_bit_too_far: TestBitTooFar => |s: &Snapshot| {
+    faulted("typevm", "shift amount")(s);
+    assert_eq!(s.verdict.pc, 4);
+});
+same!(set_bit_too_far: SetBitTooFar => faulted("typevm", "shift amount"));
+same!(test_bit_of_a_list: TestBitOfAList => faulted("typevm", "`{op}` expects a number"));
+same!(set_bit_with_a_list: SetBitWithAList => faulted("typevm", "`{op}` expects a number"));
+same!(ctz_of_a_list: CtzOfAList => faulted("typevm", "`{op}` expects a number"));
+same!(test_bit_underflow: TestBitUnderflow => faulted("typevm", "stack underflow"));
 same!(jmp_to_end: JmpToEnd => |s: &Snapshot| {
     assert_eq!((s.verdict.pc, s.verdict.op), (3, None));
     faulted("typevm", "execution ran past the last instruction")(s);

@@ -251,6 +251,30 @@ impl<'p> Machine<'p> {
                 };
                 self.push(Val::Num(r))?;
             }
+            Op::TestBit(r) | Op::SetBit(r) => {
+                let y = pop!();
+                let x = self.regs[r as usize];
+                let (a, b) = match (x.num(), y.num()) {
+                    (Some(a), Some(b)) => (a, b),
+                    (None, _) => return Ok(self.fault::<reason::NotANumber>(Item::One(x), at)),
+                    (Some(_), None) => return Ok(self.fault::<reason::NotANumber>(Item::One(y), at)),
+                };
+                if b >= 64 {
+                    return Ok(self.fault::<reason::ShiftTooFar>(Item::Pair(x, y), at));
+                }
+                if let Op::TestBit(_) = op {
+                    self.push(Val::Num((a >> b) & 1))?;
+                } else {
+                    self.regs[r as usize] = Val::Num(a | 1 << b);
+                }
+            }
+            Op::Ctz => {
+                let x = pop!();
+                let Some(a) = x.num() else {
+                    return Ok(self.fault::<reason::NotANumber>(Item::One(x), at));
+                };
+                self.push(Val::Num(a.trailing_zeros() as u64))?;
+            }
             Op::Jmp(d, n) => return Ok(self.jump(d, n, at)),
             Op::Jz(d, n) | Op::Jnz(d, n) => {
                 let c = pop!();

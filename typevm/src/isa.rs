@@ -20,6 +20,9 @@
 //! | `And`, `Or`, `Xor` | bitwise |
 //! | `Shl`, `Shr` | `a << b`, `a >> b`; `b` must be below 64; `Shl` faults on overflow |
 //! | `Eq`, `Lt` | `a == b`, `a < b` as 1 or 0 |
+//! | `TestBit<Rn>` | pop an index `i` (below 64); push bit `i` of register `n` as 1 or 0 |
+//! | `SetBit<Rn>` | pop an index `i` (below 64); set bit `i` of register `n` |
+//! | `Ctz` | pop a number; push how many zero bits end it (64 for 0) |
 //! | `Jmp<Fwd<N>>` | continue at `pc + 1 + N` |
 //! | `Jmp<Back<N>>` | continue at `pc - N` |
 //! | `Jz<D>`, `Jnz<D>` | pop a number; jump like `Jmp<D>` when it is zero / not zero |
@@ -138,6 +141,17 @@ impl<N: typenum::Unsigned> Instr for Field<N> {
         assert!(N::U64 < 256, "`Field<N>` takes a field number below 256");
         Op::Field(N::U8)
     };
+}
+/// Pop an index `i` (below 64) and push bit `i` of register `Rn`: 1 or 0.
+pub struct TestBit<Rn>(PhantomData<Rn>);
+/// Pop an index `i` (below 64) and set bit `i` of register `Rn`.
+pub struct SetBit<Rn>(PhantomData<Rn>);
+/// Pop a number and push how many zero bits end it: the index of its lowest
+/// set bit, or 64 for 0.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ctz;
+impl Instr for Ctz {
+    const OP: Op = Op::Ctz;
 }
 /// Pop an item and fault with reason `R` about it.
 pub struct Fail<R>(PhantomData<R>);
@@ -260,6 +274,8 @@ macro_rules! registers {
         }
         impl Instr for Load<$r> { const OP: Op = Op::Load($i); }
         impl Instr for Store<$r> { const OP: Op = Op::Store($i); }
+        impl Instr for TestBit<$r> { const OP: Op = Op::TestBit($i); }
+        impl Instr for SetBit<$r> { const OP: Op = Op::SetBit($i); }
     )*};
 }
 registers! {
@@ -341,7 +357,7 @@ macro_rules! needs_three {
         }
     )*};
 }
-needs_one! { Pop; Dup; Store<Rn> [Rn]; Uncons; Field<N> [N]; Fail<Rs> [Rs]; Jz<D> [D]; Jnz<D> [D]; Peek; }
+needs_one! { Pop; Dup; Store<Rn> [Rn]; Uncons; Field<N> [N]; Fail<Rs> [Rs]; Jz<D> [D]; Jnz<D> [D]; Peek; TestBit<Rn> [Rn]; SetBit<Rn> [Rn]; Ctz; }
 needs_two! { Swap; Over; Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; Assert<Rs> [Rs]; Fail2<Rs> [Rs]; Poke; Report<Rs> [Rs]; }
 needs_three! { Assert2<Rs> [Rs]; Report2<Rs> [Rs]; }
 
@@ -470,6 +486,103 @@ macro_rules! binary_instr {
     )*};
 }
 binary_instr! { Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; }
+
+// -------------------------------------------------------------- bit ops
+
+// `TestBit<Rn>` and `SetBit<Rn>` are binary operations on the register's
+// value (left) and the popped index (right), dispatched like `Shr`: a
+// non-number faults about the first operand that is not one, an index of
+// 64 or more with `ShiftTooFar` about the pair.
+// Sibling where-clauses, not nested projections: each step is its own goal
+// one level down, so the instruction's solver depth stays flat.
+impl<Rn, X, Y, Ord, Sh, Res> NumOp<X, Y> for TestBit<Rn>
+where
+    Y: CmpW<U64, num::Equal, Out = Ord>,
+    X: ShrW<Y, Out = Sh>,
+    Sh: ShiftChecked<X, Y, Ord>,
+    <Sh as ShiftChecked<X, Y, Ord>>::Out: LowBitOf<Out = Res>,
+{
+    type Out = Res;
+}
+/// The low bit of a shifted value, as the number 1 or 0.
+impl<V: num::Low> LowBitOf for Produced<V>
+where
+    <V as num::Low>::Bit: BitAsNum,
+{
+    type Out = Produced<<<V as num::Low>::Bit as BitAsNum>::Out>;
+}
+impl<Rs, It> LowBitOf for Refused<Rs, It> {
+    type Out = Refused<Rs, It>;
+}
+impl BitAsNum for B0 {
+    type Out = U0;
+}
+impl BitAsNum for typenum::B1 {
+    type Out = U1;
+}
+impl<Rn, X, Y, Ord, Sh, Res> NumOp<X, Y> for SetBit<Rn>
+where
+    Y: CmpW<U64, num::Equal, Out = Ord>,
+    U1: ShlW<Y, Out = Sh>,
+    Sh: ShiftChecked<X, Y, Ord>,
+    <Sh as ShiftChecked<X, Y, Ord>>::Out: OrInto<X, Out = Res>,
+{
+    type Out = Res;
+}
+/// `X | bit` for the shifted one bit.
+impl<X: BitW<num::OrOp, V>, V> OrInto<X> for Produced<V> {
+    type Out = Produced<<X as BitW<num::OrOp, V>>::Out>;
+}
+impl<X, Rs, It> OrInto<X> for Refused<Rs, It> {
+    type Out = Refused<Rs, It>;
+}
+
+impl<Rn, Y, R, S, B, A, Res> Execute<R, HCons<Y, S>, B, A> for TestBit<Rn>
+where
+    Rn: Register<R>,
+    <Rn as Register<R>>::Get: Class,
+    Y: Class,
+    TestBit<Rn>:
+        Binary<<<Rn as Register<R>>::Get as Class>::K, <Y as Class>::K, <Rn as Register<R>>::Get, Y, Out = Res>,
+    Res: Resume<R, S, B, A, HCons<Y, S>>,
+{
+    type Next = <Res as Resume<R, S, B, A, HCons<Y, S>>>::Next;
+}
+impl<Rn, Y, R, S, B, A, Res> Execute<R, HCons<Y, S>, B, A> for SetBit<Rn>
+where
+    Rn: Register<R>,
+    <Rn as Register<R>>::Get: Class,
+    Y: Class,
+    SetBit<Rn>: Binary<<<Rn as Register<R>>::Get as Class>::K, <Y as Class>::K, <Rn as Register<R>>::Get, Y, Out = Res>,
+    Res: StoreResult<Rn, R, S, B, A, HCons<Y, S>>,
+{
+    type Next = <Res as StoreResult<Rn, R, S, B, A, HCons<Y, S>>>::Next;
+}
+/// `SetBit`'s result goes back into its register.
+impl<Rn: Register<R>, V, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Produced<V> {
+    type Next = Vm<<Rn as Register<R>>::Set<V>, S, B, A>;
+}
+impl<Rn, Rs, It, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Refused<Rs, It> {
+    type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
+}
+
+/// `Ctz` of a number; anything else faults with `NotANumber` about it.
+impl<X: num::TrailingZeros> CtzK<NumK> for X {
+    type Out = Produced<<X as num::TrailingZeros>::Out>;
+}
+impl<X> CtzK<ListK> for X {
+    type Out = Refused<reason::NotANumber, X>;
+}
+impl<X> CtzK<RecK> for X {
+    type Out = Refused<reason::NotANumber, X>;
+}
+impl<X: Class, R, S, B, A, Res> Execute<R, HCons<X, S>, B, A> for Ctz
+where
+    X: CtzK<<X as Class>::K, Out = Res>,
+    Res: Resume<R, S, B, A, HCons<X, S>>,
+{
+    type Next = <Res as Resume<R, S, B, A, HCons<X, S>>>::Next;
+}
 
 // ------------------------------------------------------------------ jumps
 
@@ -814,8 +927,28 @@ where
 impl Truth for UTerm {
     type Out = UTerm;
 }
-impl<U: Truth> Truth for UInt<U, B0> {
-    type Out = <U as Truth>::Out;
+// Up to two zero bits at the end: decided by the pattern (most conditions).
+impl<U> Truth for UInt<UInt<U, typenum::B1>, B0> {
+    type Out = U1;
+}
+impl<U> Truth for UInt<UInt<UInt<U, typenum::B1>, B0>, B0> {
+    type Out = U1;
+}
+impl Truth for UInt<UTerm, B0> {
+    type Out = UTerm;
+}
+impl Truth for UInt<UInt<UTerm, B0>, B0> {
+    type Out = UTerm;
+}
+// More: flat, whatever the number of trailing zero bits (`1 << 63` would
+// nest 63 goals deep bit by bit): the chunks' lowest set bits, as `Ctz`
+// finds them.
+impl<U> Truth for UInt<UInt<UInt<U, B0>, B0>, B0>
+where
+    Self: num::Chunks,
+    <Self as num::Chunks>::FirstSets: num::AnySet,
+{
+    type Out = <<Self as num::Chunks>::FirstSets as num::AnySet>::Out;
 }
 impl<U> Truth for UInt<U, typenum::B1> {
     type Out = U1;
@@ -886,6 +1019,32 @@ mod rules {
     /// A shift outcome: `Overflow` means the amount was 64 or more (for `Shr`)
     /// or the result did not fit (for `Shl`, when the amount was in range).
     pub trait ShiftChecked<X, Y, Amount> {
+        type Out;
+    }
+
+    /// The low bit of a shifted value as a number (`TestBit`).
+    pub trait LowBitOf {
+        type Out;
+    }
+
+    /// A bit as the number 1 or 0.
+    pub trait BitAsNum {
+        type Out;
+    }
+
+    /// `X | Self` for a produced one-bit mask (`SetBit`).
+    pub trait OrInto<X> {
+        type Out;
+    }
+
+    /// Continue after `SetBit`: store the result in register `Rn`, or fault
+    /// with the stack as it was.
+    pub trait StoreResult<Rn, R, S, B, A, Orig> {
+        type Next;
+    }
+
+    /// `Ctz` on a value of kind `K`.
+    pub trait CtzK<K> {
         type Out;
     }
 

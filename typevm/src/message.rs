@@ -178,7 +178,7 @@ impl Message {
                 self.push_val(v);
                 self.push_byte(b'>');
             }
-            Op::Load(r) | Op::Store(r) => {
+            Op::Load(r) | Op::Store(r) | Op::TestBit(r) | Op::SetBit(r) => {
                 self.push_str("<R");
                 self.push_dec(*r as u64);
                 self.push_byte(b'>');
@@ -215,6 +215,7 @@ impl Message {
             | Op::Eq
             | Op::Lt
             | Op::Uncons
+            | Op::Ctz
             | Op::Peek
             | Op::Poke
             | Op::Halt => {}

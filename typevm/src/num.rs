@@ -156,6 +156,109 @@ impl<U: Inc> Inc for UInt<U, B1> {
     type Out = UInt<<U as Inc>::Out, B0>;
 }
 
+/// How many zero bits end `Self`: the index of its lowest set bit, or 64
+/// when there is none (zero, however it is spelled). Flat: see [`Chunks`].
+pub trait TrailingZeros {
+    type Out;
+}
+impl<X: Chunks> TrailingZeros for X
+where
+    X::FirstSets: FirstChunk,
+{
+    type Out = <X::FirstSets as FirstChunk>::Out;
+}
+
+/// The lowest set bit of each of a number's eight chunks ([`FirstSet`]),
+/// as a tuple: the chunks split off as sibling goals and each looked up by
+/// pattern, so the solver's depth does not grow with the bit's position.
+pub trait Chunks {
+    type FirstSets;
+}
+impl<X, C0, C1, C2, C3, C4, C5, C6, C7, H1, H2, H3, H4, H5, H6, H7, H8, F0, F1, F2, F3, F4, F5, F6, F7> Chunks for X
+where
+    X: Split8<Lo = C0, Hi = H1>,
+    H1: Split8<Lo = C1, Hi = H2>,
+    H2: Split8<Lo = C2, Hi = H3>,
+    H3: Split8<Lo = C3, Hi = H4>,
+    H4: Split8<Lo = C4, Hi = H5>,
+    H5: Split8<Lo = C5, Hi = H6>,
+    H6: Split8<Lo = C6, Hi = H7>,
+    H7: Split8<Lo = C7, Hi = H8>,
+    C0: FirstSet<Out = F0>,
+    C1: FirstSet<Out = F1>,
+    C2: FirstSet<Out = F2>,
+    C3: FirstSet<Out = F3>,
+    C4: FirstSet<Out = F4>,
+    C5: FirstSet<Out = F5>,
+    C6: FirstSet<Out = F6>,
+    C7: FirstSet<Out = F7>,
+{
+    type FirstSets = (F0, F1, F2, F3, F4, F5, F6, F7);
+}
+/// A chunk's lowest set bit: `Some<N>` (N = 0..=7 as typenum) or `NoneSet`.
+pub trait FirstSet {
+    type Out;
+}
+/// A chunk with no bit set.
+pub struct NoneSet;
+/// The lowest set bit of a chunk is bit `N`.
+pub struct SetAt<N>(PhantomData<N>);
+macro_rules! first_set {
+    ($([$($z:ident)*] $n:ident [$($a:ident)*];)*) => {$(
+        impl<$($a),*> FirstSet for C8<$($z,)* B1 $(, $a)*> {
+            type Out = SetAt<typenum::$n>;
+        }
+    )*};
+}
+first_set! {
+    [] U0 [A1 A2 A3 A4 A5 A6 A7];
+    [B0] U1 [A2 A3 A4 A5 A6 A7];
+    [B0 B0] U2 [A3 A4 A5 A6 A7];
+    [B0 B0 B0] U3 [A4 A5 A6 A7];
+    [B0 B0 B0 B0] U4 [A5 A6 A7];
+    [B0 B0 B0 B0 B0] U5 [A6 A7];
+    [B0 B0 B0 B0 B0 B0] U6 [A7];
+    [B0 B0 B0 B0 B0 B0 B0] U7 [];
+}
+impl FirstSet for C8<B0, B0, B0, B0, B0, B0, B0, B0> {
+    type Out = NoneSet;
+}
+/// The first chunk with a set bit, as the bit's index in the word: `8 k + n`
+/// for chunk `k`'s bit `n`, or 64 when no chunk has one.
+pub trait FirstChunk {
+    type Out;
+}
+/// Whether any chunk has a set bit: `U1`, or `UTerm` (zero).
+pub trait AnySet {
+    type Out;
+}
+macro_rules! first_chunk {
+    ($([$($none:ident)*] $base:ident [$($rest:ident)*];)*) => {$(
+        impl<N: AddW<typenum::$base, B0, Fuel64> $(, $rest)*> FirstChunk for ($($none,)* SetAt<N>, $($rest,)*) {
+            type Out = <N as AddW<typenum::$base, B0, Fuel64>>::Out;
+        }
+        impl<N $(, $rest)*> AnySet for ($($none,)* SetAt<N>, $($rest,)*) {
+            type Out = typenum::U1;
+        }
+    )*};
+}
+first_chunk! {
+    [] U0 [F1 F2 F3 F4 F5 F6 F7];
+    [NoneSet] U8 [F2 F3 F4 F5 F6 F7];
+    [NoneSet NoneSet] U16 [F3 F4 F5 F6 F7];
+    [NoneSet NoneSet NoneSet] U24 [F4 F5 F6 F7];
+    [NoneSet NoneSet NoneSet NoneSet] U32 [F5 F6 F7];
+    [NoneSet NoneSet NoneSet NoneSet NoneSet] U40 [F6 F7];
+    [NoneSet NoneSet NoneSet NoneSet NoneSet NoneSet] U48 [F7];
+    [NoneSet NoneSet NoneSet NoneSet NoneSet NoneSet NoneSet] U56 [];
+}
+impl FirstChunk for (NoneSet, NoneSet, NoneSet, NoneSet, NoneSet, NoneSet, NoneSet, NoneSet) {
+    type Out = typenum::U64;
+}
+impl AnySet for (NoneSet, NoneSet, NoneSet, NoneSet, NoneSet, NoneSet, NoneSet, NoneSet) {
+    type Out = UTerm;
+}
+
 /// `Self - 1` for `Self >= 1`: recursion only over trailing zero bits.
 pub trait Dec {
     type Out;

@@ -316,6 +316,9 @@ pub struct Devices {
     pub vis: Visibility,
     pub name: Ident,
     pub board: Path,
+    /// The devices in map order: by base address, devices with the same
+    /// base as written. The checks sweep the windows in this order
+    /// (`WindowsDisjoint`), and the runtime device table keeps it.
     pub devices: Vec<Device>,
 }
 
@@ -367,6 +370,7 @@ impl Parse for Devices {
                 format!("device `{}` has the name of its map: rename one of them", d.name),
             ));
         }
+        devices.sort_by_key(|d| d.window.base);
         Ok(Devices {
             attrs,
             vis,

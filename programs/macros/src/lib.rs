@@ -155,9 +155,11 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
         })
         .collect();
     let (edge_cells, edges_ty) = nominal_list(&format!("__{name}Transition"), &edges);
-    let states = hlist_type(&ids(&t.states), &fk);
+    // The lists a table can make long are nominal, so that a machine holding
+    // one holds one small type.
+    let (state_cells, states) = nominal_list(&format!("__{name}State"), &ids(&t.states));
     let initial = hlist_type(&ids(&t.initial), &fk);
-    let terminal = hlist_type(&ids(&t.terminal), &fk);
+    let (terminal_cells, terminal) = nominal_list(&format!("__{name}Terminal"), &ids(&t.terminal));
     let reentrant = hlist_type(&ids(&t.reentrant), &fk);
     let named: Vec<&Ident> = t
         .states
@@ -189,6 +191,8 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
     );
     quote! {
         #edge_cells
+        #state_cells
+        #terminal_cells
         #(#attrs)*
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
