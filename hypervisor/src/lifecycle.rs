@@ -88,8 +88,11 @@ pub struct SpState {
 }
 
 impl SpState {
-    /// A state starting in `initial` (the table's initial state).
-    pub const fn new(initial: u8) -> Self {
+    /// A state starting in `initial` (the table's initial state). Crate-
+    /// private, like the transitions: outside this crate a state is only
+    /// reached through a [`crate::sp::Partition`], on the board's accepted
+    /// table, never on a table of the caller's choosing.
+    pub(crate) const fn new(initial: u8) -> Self {
         Self {
             byte: AtomicU8::new(initial),
         }
@@ -117,7 +120,7 @@ impl SpState {
 
     /// Change `from -> to` by compare-and-swap, if the table allows it.
     #[inline]
-    pub fn transition(&self, table: &LifecycleInfo, from: u8, to: u8) -> Result<(), TransitionError> {
+    pub(crate) fn transition(&self, table: &LifecycleInfo, from: u8, to: u8) -> Result<(), TransitionError> {
         if !table.allows(from, to) {
             return Err(TransitionError::Illegal { from, to });
         }
@@ -135,9 +138,9 @@ impl SpState {
     /// table, then run the transition's handler with `ctx`. The handler table
     /// is typed by the lifecycle table it was checked against, so it can only
     /// be the one of this configuration.
-    pub fn transition_with<Cfg: Config, E, C: 'static>(
+    pub(crate) fn transition_with<Cfg: Config, C: 'static>(
         &self,
-        accepted: &Accepted<Cfg, E>,
+        accepted: &Accepted<Cfg>,
         handlers: &HandlerTable<C, Cfg::Lifecycle>,
         ctx: &C,
         from: u8,

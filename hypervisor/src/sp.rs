@@ -4,6 +4,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use programs::StateId;
 use programs::board::*;
+use programs::lifecycle::StateOf;
 
 use crate::lifecycle::{SpState, TransitionError};
 
@@ -14,11 +15,22 @@ const _: () = assert!(
     "the accepted lifecycle table has more states than sp::MAX_STATES"
 );
 
+/// A state of the board's vocabulary (`programs::board::SpState`): what
+/// [`Partition::go`] moves between. Another vocabulary's states, whose ids
+/// alias the board's, are refused at the call.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a state of the board's vocabulary `SpState`",
+    label = "not a state of `programs::board::SpState`",
+    note = "partitions move between the states of the board's accepted lifecycle table"
+)]
+pub trait BoardState: StateId + StateOf<programs::board::SpState> {}
+impl<S: StateId + StateOf<programs::board::SpState>> BoardState for S {}
+
 /// One Secure Partition as the lifecycle sees it (the handler context).
 pub struct Partition {
     pub id: u8,
     pub name: &'static str,
-    pub state: SpState,
+    state: SpState,
     counts: [AtomicU32; MAX_STATES * MAX_STATES],
     quiet: AtomicBool,
 }
@@ -45,8 +57,15 @@ impl Partition {
         self.state.transition_with(&ACCEPTED, &SP_HANDLERS, self, from, to)
     }
 
-    /// [`transition`](Self::transition) with state marker types.
-    pub fn go<F: StateId, T: StateId>(&self) -> Result<(), TransitionError> {
+    /// The lifecycle state (read-only outside this crate: its transitions
+    /// go through [`transition`](Self::transition) on the board's table).
+    pub fn state(&self) -> &SpState {
+        &self.state
+    }
+
+    /// [`transition`](Self::transition) with state marker types, of the
+    /// board's vocabulary.
+    pub fn go<F: BoardState, T: BoardState>(&self) -> Result<(), TransitionError> {
         self.transition(F::ID, T::ID)
     }
 

@@ -67,4 +67,4 @@ pub const fn emulated(kind: crate::DeviceKind) -> bool {
 }
 
 /// The accepted board configuration.
-pub static ACCEPTED: crate::Accepted<Board, Emulated> = crate::Accepted::CHECKED;
+pub static ACCEPTED: crate::Accepted<Board> = crate::Accepted::CHECKED;

@@ -34,6 +34,7 @@ pub type Final<P, I> = <Boot<<P as Program>::Code, I> as Run<CheckBudget>>::Out;
 pub trait Passes<P> {
     const VERDICT: Verdict;
 }
+#[diagnostic::do_not_recommend]
 impl<P: Program, I> Passes<P> for I
 where
     Boot<P::Code, I>: Run<CheckBudget>,
@@ -78,7 +79,7 @@ pub(crate) const fn word(v: &typevm::Val) -> u64 {
 /// The gate's words before a refusal: where the configuration's own macro
 /// already reported the same check (in the same crate), the two errors say
 /// which is which.
-const REFUSES: &str = "the link gate refuses this configuration";
+pub(crate) const REFUSES: &str = "the link gate refuses this configuration";
 
 /// Most checks in one group of the catalogue.
 pub const MAX_GROUP: usize = 16;
@@ -92,6 +93,11 @@ pub struct Failure {
 
 /// Every program of the list `L` run on `Self`: the ones that did not halt,
 /// in catalogue order.
+#[diagnostic::on_unimplemented(
+    message = "the checks cannot run on this configuration: one of its items is not a value they read",
+    label = "checks not run",
+    note = "fix the error above first: an item of the wrong kind (a type that is not a state, a transition, a device or a kind) stops every check of its group"
+)]
 pub trait PassesAll<L> {
     /// How many did not halt.
     const FAILED: usize;
@@ -102,6 +108,7 @@ impl<I> PassesAll<HNil> for I {
     const FAILED: usize = 0;
     const FAILURES: [Option<Failure>; MAX_GROUP] = [None; MAX_GROUP];
 }
+#[diagnostic::do_not_recommend]
 impl<I, P: Program, T> PassesAll<HCons<P, T>> for I
 where
     I: Passes<P> + PassesAll<T>,
@@ -317,28 +324,35 @@ pub trait Config: 'static {
 }
 
 /// A configuration that passed every check, with its runtime tables.
-/// `E` is the HList of device kinds the hypervisor emulates.
-pub struct Accepted<C, E> {
+///
+/// Invariant in `C`: were it covariant, the accepted value of one
+/// configuration would coerce to a supertype's `Accepted` (two `Config`
+/// impls can differ only by a higher-ranked fn pointer in `C`), whose tables
+/// nobody checked (`tests/ui/gate/config_subtyping.rs`). The device kinds
+/// the hypervisor emulates are [`crate::board::Emulated`], not a parameter:
+/// a caller who could name them could claim any emulation.
+pub struct Accepted<C> {
     lifecycle: LifecycleInfo,
     devices: &'static [DeviceInfo],
     board: BoardInfo,
-    _config: PhantomData<fn() -> (C, E)>,
+    _config: PhantomData<fn(C) -> C>,
 }
 
 /// The lifecycle checks' input of a configuration.
 type LifecycleInput<C> = lifecycle::Input<<C as Config>::Lifecycle>;
 /// The device checks' input of a configuration.
 type DevicesInput<C> = devices::Input<<C as Config>::Devices>;
-/// The emulation check's input: the map's devices and the emulated kinds.
-type EmulationInput<C, E> = devices::EmulationInput<<C as Config>::Devices, E>;
+/// The emulation check's input: the map's devices and the kinds the
+/// hypervisor emulates.
+type EmulationInput<C> = devices::EmulationInput<<C as Config>::Devices, crate::board::Emulated>;
 
-impl<C, E> Accepted<C, E>
+impl<C> Accepted<C>
 where
     C: Config,
     LifecycleInput<C>: PassesAll<lifecycle_checks::Programs> + Reflects<lifecycle::ReflectTable>,
     DevicesInput<C>: PassesAll<device_checks::Programs> + Reflects<devices::ReflectMap>,
     <C::Devices as DeviceMap>::Board: typevm::value::Value,
-    EmulationInput<C, E>: PassesAll<emulation_checks::Programs>,
+    EmulationInput<C>: PassesAll<emulation_checks::Programs>,
 {
     /// The accepted configuration. Evaluating this const runs every check of
     /// the catalogue on the configuration's types, fails the build with every
@@ -359,7 +373,7 @@ where
         );
         add_failures(
             &mut refusal,
-            &<EmulationInput<C, E> as PassesAll<emulation_checks::Programs>>::FAILURES,
+            &<EmulationInput<C> as PassesAll<emulation_checks::Programs>>::FAILURES,
             map,
         );
         refuse(&refusal);
@@ -372,7 +386,7 @@ where
     };
 }
 
-impl<C, E> Accepted<C, E> {
+impl<C> Accepted<C> {
     /// The legal-transition table.
     pub const fn lifecycle(&self) -> &LifecycleInfo {
         &self.lifecycle

@@ -43,10 +43,12 @@ pub const MAX_HANDLERS: usize = 256;
 /// The handlers of table `T`'s transitions, each called with a `&Ctx`. Made
 /// only by [`HandlerTable::CHECKED`], after the check held the declaration
 /// to `T` one-to-one; its ids are reflected from the transitions the check read.
+/// Invariant in `T`, so that it cannot coerce to the handler table of
+/// another table (see `Accepted`).
 pub struct HandlerTable<Ctx: 'static, T> {
     ids: &'static [(u8, u8)],
     functions: &'static [fn(&Ctx)],
-    _table: PhantomData<fn() -> T>,
+    _table: PhantomData<fn(T) -> T>,
 }
 
 /// The ids of `H`'s handled transitions, in declaration order, output by
@@ -81,13 +83,19 @@ impl<Ctx: 'static, T: Table> HandlerTable<Ctx, T> {
     /// The handler table of declaration `H`: runs [`HandlersMatchTable`] on
     /// it and fails the build with the check's message unless every
     /// transition of `T` has exactly one handler and every handler a
-    /// transition. `transition_handlers!` calls it for its static.
+    /// transition, or unless `T` itself fails the lifecycle checks (handlers
+    /// for a refused table are refused with it). `transition_handlers!`
+    /// calls it for its static.
     pub const fn checked<H>() -> Self
     where
         H: Handlers<Context = Ctx, Table = T>,
         Input<H>:
             crate::gate::PassesAll<crate::catalogue::handler_checks::Programs> + crate::gate::Reflects<ReflectHandlers>,
+        crate::lifecycle::Input<T>: crate::gate::PassesAll<crate::catalogue::lifecycle_checks::Programs>,
     {
+        crate::gate::refuse_unless_passes::<crate::catalogue::lifecycle_checks::Programs, crate::lifecycle::Input<T>>(
+            T::NAME,
+        );
         crate::gate::refuse_unless_passes::<crate::catalogue::handler_checks::Programs, Input<H>>(H::NAME);
         HandlerTable {
             ids: HandledIds::<H>::IDS,
@@ -146,28 +154,32 @@ typevm::program! {
         Load<R2>, Field<U0>, Store<R3>,                            // r3 = the vocabulary's identity
         Load<R0>,
         table: Uncons, Jz<@handlers>,                              // tail, e
-            Dup, Field<U0>, Field<U0>, Store<R5>,
-            Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,
-            Load<R5>, Load<R5>, Peek, Load<R6>, Or, Poke,
-            Jmp<@table>,
+            Dup, Field<U0>, Field<U0>, Dup, Store<R5>, Peek, Store<R6>,
+            Field<U1>, Field<U0>, SetBit<R6>, Load<R5>, Load<R6>, Poke, Jmp<@table>,
         handlers: Load<R1>,
+        // A handler naming a state of another vocabulary is reported as
+        // that and nothing else: its ids alias this vocabulary's states.
         handler: Uncons, Jz<@complete>,                            // tail, h
-            Dup, Field<U0>, Field<U1>, Field<U0>, Load<R3>, Eq,
-            Over, Field<U1>, Field<U1>, Field<U0>, Load<R3>, Eq, And, Store<R4>,
-            Dup, Load<R2>, Load<R4>, Report2<ForeignHandler>,      // tail, h
-            Dup, Field<U0>, Field<U0>, Store<R5>,
-            Dup, Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,
-            Dup, Load<R5>, Peek, Load<R6>, And, Report<HandlerWithoutTransition>,
-            Dup, Load<R5>, Push<num!(64)>, Add, Peek, Load<R6>, And, Push<U0>, Eq,
-            Report<DuplicateHandler>,
-            Load<R5>, Push<num!(64)>, Add, Dup, Peek, Load<R6>, Or, Poke,
+            Dup, Field<U0>, Field<U1>, Field<U0>, Load<R3>, Eq, Jz<@foreign>,
+            Dup, Field<U1>, Field<U1>, Field<U0>, Load<R3>, Eq, Jz<@foreign>,
+            Dup, Field<U0>, Field<U0>, Dup, Store<R5>, Peek, Store<R6>,  // r5 = from, r6 = the table's targets
+            Push<num!(64)>, Load<R5>, Add, Peek, Store<R4>,        // r4 = the handled ones
+            Dup, Field<U1>, Field<U0>, Store<R7>,                  // r7 = to
+            Dup, Load<R7>, TestBit<R6>, Report<HandlerWithoutTransition>,
+            Dup, Load<R7>, TestBit<R4>, Push<U0>, Eq, Report<DuplicateHandler>,
+            Load<R7>, SetBit<R4>, Push<num!(64)>, Load<R5>, Add, Load<R4>, Poke,
             Pop, Jmp<@handler>,
+        foreign: Load<R2>, Push<U0>, Report2<ForeignHandler>, Jmp<@handler>,
         complete: Load<R0>,
         transition: Uncons, Jz<@done>,                             // tail, e
-            Dup, Field<U0>, Field<U0>, Store<R5>,
-            Dup, Field<U1>, Field<U0>, Push<U1>, Swap, Shl, Store<R6>,
-            Load<R5>, Push<num!(64)>, Add, Peek, Load<R6>, And,
-            Report<MissingHandler>, Jmp<@transition>,
+            Dup, Field<U0>, Field<U0>, Push<num!(64)>, Add, Peek, Store<R6>,
+            Dup, Field<U1>, Field<U0>, TestBit<R6>, Jz<@missing>, Pop, Jmp<@transition>,
+        // A transition naming a state of another vocabulary is the table's
+        // error (`StatesDeclared`), not a missing handler.
+        missing: Dup, Field<U0>, Field<U1>, Field<U0>, Load<R3>, Eq,
+            Over, Field<U1>, Field<U1>, Field<U0>, Load<R3>, Eq, And, Jz<@unhandled_foreign>,
+            Push<U0>, Report<MissingHandler>, Jmp<@transition>,
+        unhandled_foreign: Pop, Jmp<@transition>,
         done: Halt,
     ];
 

@@ -212,15 +212,26 @@ typevm::program! {
     ];
 
     /// No transition is listed twice. Memory word `from` holds the mask of
-    /// targets seen so far from `from`.
+    /// targets seen so far from `from`. At the first repeat, the check
+    /// starts over in words `64 + from`, now leaving out the transitions
+    /// that name a state of another vocabulary: `StatesDeclared` reports
+    /// those, and their ids would alias this vocabulary's states.
     pub NoDuplicateTransition = [
-        Store<R0>, Pop, Pop, Pop, Pop, Pop,
+        Store<R0>, Pop, Pop, Pop, Pop, Field<U0>, Store<R6>,       // r6 = the vocabulary's identity
         Load<R0>,
         edge: Uncons, Jz<@done>,                                   // tail, e
             Dup, Field<U0>, Field<U0>, Dup, Store<R3>, Peek, Store<R4>,  // r3 = from, r4 = its targets
+            Field<U1>, Field<U0>, Dup, TestBit<R4>, Jnz<@careful>,       // tail, to
+            SetBit<R4>, Load<R3>, Load<R4>, Poke, Jmp<@edge>,
+        careful: Pop, Pop, Load<R0>,
+        again: Uncons, Jz<@done>,                                  // tail, e
+            Dup, Field<U0>, Field<U1>, Field<U0>, Load<R6>, Eq, Jz<@foreign>,
+            Dup, Field<U1>, Field<U1>, Field<U0>, Load<R6>, Eq, Jz<@foreign>,
+            Dup, Field<U0>, Field<U0>, Push<num!(64)>, Add, Dup, Store<R3>, Peek, Store<R4>,
             Dup, Field<U1>, Field<U0>, Dup, TestBit<R4>, Jnz<@twice>,    // tail, e, to
-            SetBit<R4>, Load<R3>, Load<R4>, Poke, Pop, Jmp<@edge>,
-        twice: Pop, Push<U0>, Report<DuplicateTransition>, Jmp<@edge>,
+            SetBit<R4>, Load<R3>, Load<R4>, Poke, Pop, Jmp<@again>,
+        twice: Pop, Push<U0>, Report<DuplicateTransition>, Jmp<@again>,
+        foreign: Pop, Jmp<@again>,
         done: Halt,
     ];
 
@@ -230,8 +241,9 @@ typevm::program! {
     /// the followed ones) until every reached state is followed, so the
     /// transitions' order does not matter.
     pub EveryStateReachable = [
-        Store<R0>, Store<R1>, Store<R2>, Pop, Pop, Pop,
+        Store<R0>, Store<R1>, Store<R2>, Pop, Pop, Store<R3>,
         Load<R2>, Uncons, Jz<@no_initial>, Store<R7>, Pop,         // r7 = the initial state
+        Load<R3>, Field<U0>, Store<R2>,                            // r2 = the vocabulary's identity
         Load<R0>,
         edge: Uncons, Jz<@search>,                                 // tail, e
             Dup, Field<U0>, Field<U0>, Dup, Store<R3>, Peek, Store<R4>,
@@ -242,15 +254,18 @@ typevm::program! {
             Peek, Load<R5>, Or, Store<R5>, Jmp<@follow>,           // its targets: reached
         report: Pop, Load<R1>,
         state: Uncons, Jz<@done>,                                  // tail, s
-            Load<R7>, Over, Field<U0>, TestBit<R5>,
-            Report2<UnreachableState>, Jmp<@state>,
+            Dup, Field<U0>, TestBit<R5>, Jz<@unreached>, Pop, Jmp<@state>,
+        // A state of another vocabulary is `StatesDeclared`'s to report.
+        unreached: Dup, Field<U1>, Field<U0>, Load<R2>, Eq, Jz<@foreign>,
+            Load<R7>, Push<U0>, Report2<UnreachableState>, Jmp<@state>,
+        foreign: Pop, Jmp<@state>,
         done: Halt,
         no_initial: Halt,                                          // `OneInitialState` reports it
     ];
 
     /// Every declared state has an outgoing transition, or is terminal.
     pub NoDeadEnd = [
-        Store<R0>, Store<R1>, Pop, Store<R3>, Pop, Pop,
+        Store<R0>, Store<R1>, Pop, Store<R3>, Pop, Field<U0>, Store<R2>,  // r2 = the vocabulary's identity
         Load<R3>,
         terminal: Uncons, Jz<@edges>, Field<U0>, SetBit<R6>, Jmp<@terminal>,
         edges: Load<R0>,
@@ -258,13 +273,17 @@ typevm::program! {
         states: Load<R1>,
         state: Uncons, Jz<@done>,                                  // tail, s
             Dup, Field<U0>, Dup, TestBit<R5>, Swap, TestBit<R6>, Or, // tail, s, leaves-or-terminal
-            Report<DeadEnd>, Jmp<@state>,
+            Jz<@dead>, Pop, Jmp<@state>,
+        // A state of another vocabulary is `StatesDeclared`'s to report.
+        dead: Dup, Field<U1>, Field<U0>, Load<R2>, Eq, Jz<@foreign>,
+            Push<U0>, Report<DeadEnd>, Jmp<@state>,
+        foreign: Pop, Jmp<@state>,
         done: Halt,
     ];
 
     /// No transition enters the initial state unless it is `reentrant:`.
     pub InitialNotEntered = [
-        Store<R0>, Pop, Store<R2>, Pop, Store<R4>, Pop,
+        Store<R0>, Pop, Store<R2>, Pop, Store<R4>, Field<U0>, Store<R6>,  // r6 = the vocabulary's identity
         Load<R2>, Uncons, Jz<@done>, Store<R7>, Pop,               // r7 = the initial state
         Load<R7>, Field<U0>, Store<R5>,                            // r5 = its id
         Load<R4>,
@@ -273,7 +292,11 @@ typevm::program! {
         edges: Load<R0>,
         edge: Uncons, Jz<@done>,                                   // tail, e
             Dup, Field<U1>, Field<U0>, Load<R5>, Eq, Jnz<@enters>, Pop, Jmp<@edge>,
-        enters: Load<R7>, Push<U0>, Report2<EntersInitialState>, Jmp<@edge>,
+        // A target of another vocabulary only aliases the initial state's id:
+        // `StatesDeclared` reports it.
+        enters: Dup, Field<U1>, Field<U1>, Field<U0>, Load<R6>, Eq, Jz<@foreign>,
+            Load<R7>, Push<U0>, Report2<EntersInitialState>, Jmp<@edge>,
+        foreign: Pop, Jmp<@edge>,
         done: Halt,
     ];
 }

@@ -469,3 +469,48 @@ fn sum_to_9100_tick_count() {
     assert_eq!(run.ticks, 100_105);
     assert!(run.ticks > 100_000);
 }
+
+// ------------------------------------------------- nominal lists by hand
+
+/// A nominal list cell declared by hand: shape and rank (items from it to the end).
+macro_rules! cell {
+    ($name:ident = $shape:ty, rank $rank:ty) => {
+        pub struct $name;
+        impl typevm::value::Declared for $name {
+            type Form = typevm::value::CellOf<$shape, $rank>;
+            const NAME: &'static str = stringify!($name);
+            const DISPLAY: typevm::value::Display = typevm::value::Display::Name;
+        }
+    };
+}
+cell!(Three = frunk::HCons<U3, Four>, rank U2);
+cell!(Four = frunk::HCons<U4, End>, rank U1);
+cell!(End = frunk::HNil, rank U0);
+// A frunk list may end a nominal one: its rank is its length.
+cell!(Five = frunk::HCons<U5, HList![U6, U7]>, rank U3);
+// A list that unfolds forever: the next cell of a rank-1 cell must have rank 0.
+cell!(Unending = frunk::HCons<U1, Unending>, rank U1);
+// A cell that claims more items than follow it, and an empty one that claims one.
+cell!(Overclaims = frunk::HCons<U1, End>, rank U2);
+cell!(EmptyClaimsOne = frunk::HNil, rank U1);
+// A rank past the longest list, its chain consistent (a generic countdown).
+pub struct Countdown<N>(core::marker::PhantomData<N>);
+impl<N: Unsigned + core::ops::Sub<typenum::B1> + 'static> typevm::value::Declared for Countdown<N>
+where
+    typenum::Sub1<N>: 'static,
+{
+    type Form = typevm::value::CellOf<frunk::HCons<U1, Countdown<typenum::Sub1<N>>>, N>;
+    const NAME: &'static str = "Countdown";
+    const DISPLAY: typevm::value::Display = typevm::value::Display::Name;
+}
+same!(nominal_list_sums: ListSum, input = HList![Three] => halted_with(7));
+same!(nominal_list_ends_in_frunk: ListSum, input = HList![Five] => halted_with(18));
+same!(list_unfolding_forever_faults: ListSum, input = HList![Unending] => |s: &Snapshot| {
+    faulted("typevm", "`{op}`: {item} is not a well-formed list cell")(s);
+    // At the first `Uncons`, not when the budget runs out.
+    assert_eq!(s.verdict.pc, 0);
+    assert!(matches!(s.verdict.status, Status::Faulted { item: Item::One(Val::Rec(r)), .. } if r.name == "Unending"));
+});
+same!(cell_overclaiming_faults: ListSum, input = HList![Overclaims] => faulted("typevm", "`{op}`: {item} is not a well-formed"));
+same!(empty_cell_claiming_faults: ListSum, input = HList![EmptyClaimsOne] => faulted("typevm", "`{op}`: {item} is not a well-formed"));
+same!(rank_past_the_longest_list_faults: ListSum, input = HList![Countdown<num!(4097)>] => faulted("typevm", "`{op}`: {item} is not a well-formed"));

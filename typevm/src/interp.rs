@@ -6,7 +6,7 @@
 use crate::machine::MAX_NOTES;
 use crate::reason::{self, Reason, ReasonInfo};
 use crate::reflect::{Dir, Item, Note, Op, Status, Verdict, Violations};
-use crate::value::Val;
+use crate::value::{Display, Val};
 
 /// Most values the twin's stack holds (the type level has no such limit; a
 /// program that needs more is outside the twin's domain and says so).
@@ -287,6 +287,11 @@ impl<'p> Machine<'p> {
             }
             Op::Uncons => {
                 let l = pop!();
+                if let Val::Rec(r) = l
+                    && r.display == Display::BrokenCell
+                {
+                    return Ok(self.fault::<reason::BrokenList>(Item::One(l), at));
+                }
                 if !l.is_list() {
                     return Ok(self.fault::<reason::NotAList>(Item::One(l), at));
                 }

@@ -57,7 +57,7 @@ use crate::machine::*;
 use crate::num::{self, AddW, BitW, CmpW, Fuel64, Inc, Overflow, ShlW, ShrW, SubW, Underflow};
 use crate::reason::{self, Reason};
 use crate::reflect::{Dir, Op};
-use crate::value::{Class, ListK, ListShape, NumK, RecK, Record, Value};
+use crate::value::{BrokenCell, Class, ListK, ListShape, NumK, RecK, Record, Value};
 use rules::*;
 
 /// An instruction: a type with a reflected opcode.
@@ -695,6 +695,10 @@ impl UnconsShape for HNil {
 }
 impl<H, T> UnconsShape for HCons<H, T> {
     type Out = Unconsed<H, T>;
+}
+/// A nominal cell whose rank does not hold: `BrokenList` about it.
+impl<T> UnconsShape for BrokenCell<T> {
+    type Out = Refused<reason::BrokenList, T>;
 }
 /// Not a list: `NotAList` about it.
 impl<L> UnconsK<NumK> for L {

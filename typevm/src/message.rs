@@ -111,7 +111,7 @@ impl Message {
         match v {
             Val::Num(n) => self.push_hex(*n),
             Val::Rec(r) => match r.display {
-                Display::Name => self.push_quoted(r.name),
+                Display::Name | Display::BrokenCell => self.push_quoted(r.name),
                 Display::Arrow => {
                     self.push_byte(b'`');
                     if r.fields.len() >= 2 {

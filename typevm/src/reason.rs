@@ -61,6 +61,11 @@ crate::reason! {
     /// `Uncons` on something that is not a list.
     pub NotAList: "typevm", "`{op}` expects a list but found {item}",
         "check what the program left on the stack before `{op}`";
+    /// `Uncons` on a nominal list cell whose rank does not hold (see
+    /// `typevm::value::CellOf`): a list that would unfold forever, or past
+    /// 4096 items, ends here.
+    pub BrokenList: "typevm", "`{op}`: {item} is not a well-formed list cell: a cell of rank n holds an item and a next cell of rank n - 1, the last cell has rank 0, and no list is longer than 4096 items",
+        "declare long lists with the configuration macros, which rank their cells; a hand-written cell of a list is `CellOf<Shape, Rank>` with `Rank` the number of items from it to the end";
     /// `Field` on something that is not a record.
     pub NotARecord: "typevm", "`{op}` expects a record but found {item}",
         "check what the program left on the stack before `{op}`";

@@ -44,6 +44,9 @@ pub enum Display {
     /// Its name and the window its fields `base` (index 1) and `size`
     /// (index 2) span: `rtc0 [0x9010000, +0x1000)`.
     Window,
+    /// A nominal list cell whose rank does not hold (see [`CellOf`]), by
+    /// name: `Uncons` on it faults with `BrokenList`.
+    BrokenCell,
 }
 
 /// The three kinds of value, for dispatch and type checks.
@@ -96,7 +99,8 @@ where
 /// The form of a [`Declared`] value: a record with fields `Fields` (an HList).
 pub struct RecordOf<Fields>(PhantomData<Fields>);
 /// The form of a [`Declared`] value: one cell of a *nominal list*, whose
-/// shape is `HCons<Item, NextCell>` or `HNil`.
+/// shape is `HCons<Item, NextCell>` or `HNil`, and whose *rank* `Rank` is the
+/// number of items from this cell to the end of the list.
 ///
 /// A nominal list is a chain of unit types, one per element, each naming
 /// its element and the next cell: a machine that holds such a list holds one
@@ -104,7 +108,23 @@ pub struct RecordOf<Fields>(PhantomData<Fields>);
 /// with the size of the machine type, so configuration macros hand long lists
 /// (transitions, devices) to the checks this way; at the value level both
 /// are plain lists.
-pub struct CellOf<Shape>(PhantomData<Shape>);
+///
+/// The rank makes every nominal list finite by construction: a cell of rank
+/// `n` holds an item and a next cell of rank `n - 1`, the empty cell has rank
+/// 0, and no rank exceeds [`MAX_RANK`]. A cell that breaks this (a list that
+/// unfolds forever, `struct Loop` whose next cell is `Loop`) is a
+/// [`BrokenCell`]: `Uncons` on it faults with `BrokenList` at once, and it
+/// reflects as a record of that name, never by unfolding it.
+pub struct CellOf<Shape, Rank>(PhantomData<(Shape, Rank)>);
+
+/// The longest nominal list: 4096 items (a 64-state table's every pair of states).
+pub const MAX_RANK: u64 = 4096;
+/// [`MAX_RANK`] as a type.
+pub type MaxRank = typenum::U4096;
+
+/// A nominal list cell `T` whose rank does not hold (see [`CellOf`]): what
+/// `Uncons` sees instead of its shape.
+pub struct BrokenCell<T>(PhantomData<T>);
 
 /// The kind a form gives (sealed: the two forms above are all there is).
 pub trait Form: sealed::FormSealed {
@@ -113,11 +133,11 @@ pub trait Form: sealed::FormSealed {
 impl<F> Form for RecordOf<F> {
     type K = RecK;
 }
-impl<S> Form for CellOf<S> {
+impl<S, R> Form for CellOf<S, R> {
     type K = ListK;
 }
 impl<F> sealed::FormSealed for RecordOf<F> {}
-impl<S> sealed::FormSealed for CellOf<S> {}
+impl<S, R> sealed::FormSealed for CellOf<S, R> {}
 
 /// A value a user (or a configuration macro) declares: a named record with
 /// fields, or a cell of a nominal list. This is the one open door into the
@@ -127,7 +147,7 @@ impl<S> sealed::FormSealed for CellOf<S> {}
 ///
 /// [`record!`](crate::record) implements it for records.
 pub trait Declared: 'static {
-    /// [`RecordOf<Fields>`] or [`CellOf<Shape>`].
+    /// [`RecordOf<Fields>`] or [`CellOf<Shape, Rank>`].
     type Form;
     /// The item's name as the user wrote it (`Running`, `uart0`).
     const NAME: &'static str;
@@ -145,7 +165,7 @@ impl<T: Declared<Form = RecordOf<F>>, F> Record for T {
 }
 
 /// How `Uncons` sees a list: `HNil` or `HCons<Head, Tail>`; a nominal cell
-/// shows its shape.
+/// shows its shape when its rank holds, and is a [`BrokenCell`] otherwise.
 pub trait ListShape: sealed::Sealed {
     type Shape;
 }
@@ -155,8 +175,114 @@ impl ListShape for HNil {
 impl<H, T> ListShape for HCons<H, T> {
     type Shape = HCons<H, T>;
 }
-impl<T: Declared<Form = CellOf<S>>, S> ListShape for T {
-    type Shape = S;
+impl<T: Declared<Form = CellOf<S, R>>, S: RankedShape<R, T>, R> ListShape for T {
+    type Shape = <S as RankedShape<R, T>>::Out;
+}
+
+/// The number of items of a list value (`NoRank` for a number or a record):
+/// a nominal cell's declared rank, or a frunk list's length.
+pub trait ListRank {
+    type Rank;
+}
+impl ListRank for HNil {
+    type Rank = UTerm;
+}
+impl<H, T: Class + RankOfKind<<T as Class>::K>> ListRank for HCons<H, T>
+where
+    <T as RankOfKind<<T as Class>::K>>::Rank: Succ,
+{
+    type Rank = <<T as RankOfKind<<T as Class>::K>>::Rank as Succ>::Out;
+}
+impl<T: Declared<Form = CellOf<S, R>>, S, R> ListRank for T {
+    type Rank = R;
+}
+
+/// The rank of a value of kind `K`: [`ListRank`] for lists, `NoRank` otherwise.
+pub trait RankOfKind<K> {
+    type Rank;
+}
+impl<L: ListRank> RankOfKind<ListK> for L {
+    type Rank = L::Rank;
+}
+impl<L> RankOfKind<NumK> for L {
+    type Rank = NoRank;
+}
+impl<L> RankOfKind<RecK> for L {
+    type Rank = NoRank;
+}
+
+/// The rank of something that is not a list.
+pub struct NoRank;
+
+/// One more item: `n + 1`, and `NoRank` stays `NoRank`.
+pub trait Succ {
+    type Out;
+}
+impl Succ for NoRank {
+    type Out = NoRank;
+}
+impl Succ for UTerm {
+    type Out = typenum::U1;
+}
+impl<U: Unsigned, B: typenum::Bit> Succ for UInt<U, B>
+where
+    UInt<U, B>: core::ops::Add<typenum::B1>,
+{
+    type Out = typenum::Add1<UInt<U, B>>;
+}
+
+/// Does a next cell of rank `Self` follow a cell of rank `R`: is
+/// `Self + 1 == R <= MAX_RANK`? `B1` or `B0`.
+pub trait Follows<R> {
+    type Out;
+}
+impl<R> Follows<R> for NoRank {
+    type Out = typenum::B0;
+}
+impl<R> Follows<R> for UTerm
+where
+    R: typenum::IsEqual<typenum::U1> + typenum::IsLessOrEqual<MaxRank>,
+    typenum::Eq<R, typenum::U1>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
+{
+    type Out = typenum::And<typenum::Eq<R, typenum::U1>, typenum::LeEq<R, MaxRank>>;
+}
+impl<U, B, R> Follows<R> for UInt<U, B>
+where
+    UInt<U, B>: Succ,
+    R: typenum::IsEqual<<UInt<U, B> as Succ>::Out> + typenum::IsLessOrEqual<MaxRank>,
+    typenum::Eq<R, <UInt<U, B> as Succ>::Out>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
+{
+    type Out = typenum::And<typenum::Eq<R, <UInt<U, B> as Succ>::Out>, typenum::LeEq<R, MaxRank>>;
+}
+
+/// The shape `Uncons` sees of cell `T` of rank `R` with shape `Self`: `Self`
+/// when the rank holds, [`BrokenCell<T>`] otherwise.
+pub trait RankedShape<R, T> {
+    type Out;
+}
+impl<R: typenum::IsEqual<UTerm>, T> RankedShape<R, T> for HNil
+where
+    typenum::Eq<R, UTerm>: Pick<HNil, BrokenCell<T>>,
+{
+    type Out = <typenum::Eq<R, UTerm> as Pick<HNil, BrokenCell<T>>>::Out;
+}
+impl<H, N: Class + RankOfKind<<N as Class>::K>, R, T> RankedShape<R, T> for HCons<H, N>
+where
+    <N as RankOfKind<<N as Class>::K>>::Rank: Follows<R>,
+    <<N as RankOfKind<<N as Class>::K>>::Rank as Follows<R>>::Out: Pick<HCons<H, N>, BrokenCell<T>>,
+{
+    type Out = <<<N as RankOfKind<<N as Class>::K>>::Rank as Follows<R>>::Out as Pick<HCons<H, N>, BrokenCell<T>>>::Out;
+}
+
+/// `A` on `B1`, `B` on `B0`.
+pub trait Pick<A, B> {
+    type Out;
+}
+impl<A, B> Pick<A, B> for typenum::B1 {
+    type Out = A;
+}
+impl<A, B> Pick<A, B> for typenum::B0 {
+    type Out = B;
 }
 
 /// Most fields a record may have.
@@ -205,8 +331,36 @@ impl<T: Declared, F: FieldVals> RecordVal<T, F> {
 impl<T: Declared, F: FieldVals> FormVal<T> for RecordOf<F> {
     const VAL: Val = Val::Rec(&RecordVal::<T, F>::INFO);
 }
-impl<T, S: Value> FormVal<T> for CellOf<S> {
-    const VAL: Val = S::VAL;
+impl<T: ListShape, S, R> FormVal<T> for CellOf<S, R>
+where
+    <T as ListShape>::Shape: ShapeVal<T>,
+{
+    const VAL: Val = <<T as ListShape>::Shape as ShapeVal<T>>::VAL;
+}
+
+/// The reflection of a nominal cell `T` by its shape: the list it holds, or,
+/// for a [`BrokenCell`], a record named after the cell, so that reflecting a
+/// list that unfolds forever ends.
+pub trait ShapeVal<T> {
+    const VAL: Val;
+}
+impl<T> ShapeVal<T> for HNil {
+    const VAL: Val = Val::Nil;
+}
+impl<T, H: Value, N: Value> ShapeVal<T> for HCons<H, N> {
+    const VAL: Val = Val::Cons(&H::VAL, &N::VAL);
+}
+impl<T: Declared> ShapeVal<T> for BrokenCell<T> {
+    const VAL: Val = Val::Rec(&BrokenVal::<T>::INFO);
+}
+/// The record a [`BrokenCell`] reflects as.
+struct BrokenVal<T>(PhantomData<T>);
+impl<T: Declared> BrokenVal<T> {
+    const INFO: RecordInfo = RecordInfo {
+        name: T::NAME,
+        display: Display::BrokenCell,
+        fields: &[],
+    };
 }
 
 /// Reflection of a type-level value. Sealed: derived from the type's

@@ -142,11 +142,11 @@ pub fn halt(why: fmt::Arguments<'_>, rt: Option<&Runtime>, code: u32) -> ! {
     emergency(format_args!("--- SP lifecycle state bytes ---\n"));
     let lc = ACCEPTED.lifecycle();
     for p in PARTITIONS.iter() {
-        let raw = p.state.raw();
+        let raw = p.state().raw();
         emergency(format_args!(
             "  {} @ {:#x}: {:#04x} ({}){}\n",
             p.name,
-            p.state.as_ptr() as usize,
+            p.state().as_ptr() as usize,
             raw,
             lc.name(raw),
             if (raw as usize) < lc.states().len() {

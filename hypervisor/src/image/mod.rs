@@ -169,7 +169,7 @@ extern "C" fn secondary_main(cpu: u64) -> ! {
 fn lifecycle_self_check() -> bool {
     let lc = ACCEPTED.lifecycle();
     let p = &PARTITIONS[0];
-    let before = p.state.raw();
+    let before = p.state().raw();
     let mut ok = true;
     for (what, r) in [
         ("Idle -> Blocked", p.go::<Idle, Blocked>()),
@@ -185,7 +185,7 @@ fn lifecycle_self_check() -> bool {
             Err(e) => kprintln!("[lifecycle] refused: {}", e.report(lc, p.name)),
         }
     }
-    if p.state.raw() != before {
+    if p.state().raw() != before {
         kprintln!("[check] FAILED: a refused transition changed {}'s state", p.name);
         ok = false;
     }
@@ -245,11 +245,11 @@ extern "C" fn primary_main(_x0: u64) -> ! {
         kprintln!(
             "[scenario] corrupt-state: overwriting {}'s lifecycle byte at {:#x} with 0xa5 (a stray write)",
             p.name,
-            p.state.as_ptr() as usize
+            p.state().as_ptr() as usize
         );
         // SAFETY: the pointer is the partition's own AtomicU8; a volatile byte
         // store through it is a valid (if deliberately wrong) write of a u8.
-        unsafe { core::ptr::write_volatile(p.state.as_ptr(), 0xA5) };
+        unsafe { core::ptr::write_volatile(p.state().as_ptr(), 0xA5) };
     }
 
     let mut expect = |rt: &mut Runtime, sp: usize, cmd: u64, arg: u64, want: Result<Option<u64>, ReqError>| {

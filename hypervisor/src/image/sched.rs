@@ -11,7 +11,7 @@ use hypervisor::esr::{DataAbort, Exit, FaultStatus, MmioAccess};
 use hypervisor::layout::{self, SpLayout};
 use hypervisor::lifecycle::TransitionError;
 use hypervisor::linebuf::LineBuf;
-use hypervisor::sp::Partition;
+use hypervisor::sp::{BoardState, Partition};
 use hypervisor::stage2::{MemType, Perm, Stage2, Table};
 use programs::StateId;
 use programs::board::*;
@@ -267,7 +267,7 @@ impl Runtime {
 
     /// A lifecycle transition; fatal errors (corrupt state) halt the machine
     /// here, refusals are reported and returned.
-    fn lc<F: StateId, T: StateId>(&mut self, i: usize) -> Result<(), TransitionError> {
+    fn lc<F: BoardState, T: BoardState>(&mut self, i: usize) -> Result<(), TransitionError> {
         match self.p(i).go::<F, T>() {
             Ok(()) => Ok(()),
             Err(e) if e.is_fatal() => fatal::halt(
@@ -788,7 +788,7 @@ impl Runtime {
             kprintln!(
                 "[summary] {}: state {}, faults {}, MMIO exits {}, transitions {}",
                 PARTITIONS[i].name,
-                sname(PARTITIONS[i].state.raw()),
+                sname(PARTITIONS[i].state().raw()),
                 v.faults,
                 v.mmio_exits,
                 PARTITIONS[i].total_transitions()

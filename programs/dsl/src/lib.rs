@@ -37,6 +37,10 @@ use syn::{Attribute, LitInt, Path, Token, Type, Visibility, braced};
 
 /// Most states a vocabulary may have (a legal-transition mask is a `u64`).
 pub const MAX_STATES: usize = 64;
+/// Most items in one configuration list (transitions, devices, handlers):
+/// the macros hand lists to the checks as ranked nominal cells, and
+/// `typevm::value::MAX_RANK` bounds a rank (`explain` asserts the two agree).
+pub const MAX_LIST: usize = 4096;
 
 /// `sp_states! { pub Vocabulary: A, B, C; }`: a vocabulary of state types.
 pub struct States {

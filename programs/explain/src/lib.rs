@@ -17,6 +17,9 @@ use typevm::value::{Display, RecordInfo, Val, Value};
 /// The budget the gate gives every check.
 pub const BUDGET: u64 = programs::gate::CHECK_BUDGET;
 
+// The parser bounds a list by what a ranked nominal cell may hold.
+const _: () = assert!(programs_dsl::MAX_LIST as u64 == typevm::value::MAX_RANK);
+
 /// One check run on one configuration item.
 #[derive(Clone, Debug)]
 pub struct Run {
@@ -192,9 +195,61 @@ impl Vocabulary {
     }
 }
 
+/// `explain` reads a file's declarations by name, without its modules and
+/// `use`s: that only gives rustc's answer when every name the configuration
+/// macros declare is declared once in the file, and a path of several
+/// segments names none of them (`programs::board::QemuVirt` next to a
+/// `QemuVirt` of the file's own). Otherwise it says so and gives no verdict,
+/// rather than one about items rustc would not pick.
+fn names_resolve_alone(config: &ConfigFile) -> Result<(), String> {
+    let mut declared: HashMap<String, usize> = HashMap::new();
+    let names = config
+        .states
+        .iter()
+        .flat_map(|s| std::iter::once(&s.vocabulary).chain(&s.names))
+        .chain(config.lifecycles.iter().map(|t| &t.name))
+        .chain(config.boards.iter().map(|b| &b.name))
+        .chain(config.devices.iter().map(|m| &m.name))
+        .chain(config.handlers.iter().map(|h| &h.name));
+    for n in names {
+        *declared.entry(n.to_string()).or_default() += 1;
+    }
+    let mut twice: Vec<&String> = declared.iter().filter(|(_, k)| **k > 1).map(|(n, _)| n).collect();
+    twice.sort();
+    if let Some(n) = twice.first() {
+        return Err(format!(
+            "`{n}` is declared more than once in this file (in different modules): explain reads \
+             declarations by name, without modules, so it cannot tell which one rustc uses; \
+             give each its own name to explain this file"
+        ));
+    }
+    let paths = config
+        .lifecycles
+        .iter()
+        .map(|t| &t.vocabulary)
+        .chain(config.devices.iter().map(|m| &m.board));
+    for path in paths {
+        if let Some(last) = path.segments.last()
+            && path.segments.len() > 1
+            && declared.contains_key(&last.ident.to_string())
+        {
+            let spelled: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            return Err(format!(
+                "`{}` is a path, and this file declares a `{}` of its own: explain reads declarations \
+                 by name, without modules, so it cannot tell which one rustc uses; name it without \
+                 a path, or rename the file's own, to explain this file",
+                spelled.join("::"),
+                last.ident
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Run every check of the catalogue on every configuration item of `config`
 /// (`crate_name` as rustc would see it, for vocabulary identities).
 pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Report, String> {
+    names_resolve_alone(config)?;
     let runner = Runner { trace };
     let mut report = Report::default();
     let mut vocabularies: Vec<(String, Vocabulary)> = config

@@ -81,3 +81,45 @@ fn a_file_that_does_not_parse_is_status_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.rs:1:"));
 }
+
+/// Run explain on `source`, written to a file of its own.
+fn explain_source(name: &str, source: &str) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("explain-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join(name);
+    std::fs::write(&f, source).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_explain")).arg(&f).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+// Found by an adversarial review (session 5): explain read both files by
+// name, without modules, and gave verdicts rustc does not (rustc compiles the
+// first and refuses the second). It now gives no verdict on either and says why.
+#[test]
+fn a_path_naming_another_item_of_the_same_name_gets_no_verdict() {
+    let (code, err) = explain_source(
+        "shadowed_board.rs",
+        "mod mine {\n    programs::board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; \
+         devices: 0x1000_0000 + 0x1000_0000; image: 0x4020_0000 + 0x0100_0000; } }\n}\n\
+         programs::devices! { pub Map on programs::board::QemuVirt { uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33; } }\n\
+         fn main() {}\n",
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("`programs::board::QemuVirt` is a path, and this file declares a `QemuVirt` of its own"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_name_declared_in_two_modules_gets_no_verdict() {
+    let (code, err) = explain_source(
+        "two_vocabularies_named_v.rs",
+        "mod a { programs::sp_states! { pub V: Reset, Idle, Extra; } }\n\
+         mod b {\n    programs::sp_states! { pub V: Reset, Idle; }\n    pub use super::a::Extra;\n    \
+         programs::sp_lifecycle! { pub T for V { states: Reset, Idle, Extra; initial: Reset; terminal: Extra; \
+         Reset -> Idle; Idle -> Extra; } }\n}\nfn main() {}\n",
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("`Idle` is declared more than once in this file"), "{err}");
+}

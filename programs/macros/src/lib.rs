@@ -59,12 +59,21 @@ pub fn sp_states(input: TokenStream) -> TokenStream {
 }
 
 /// A nominal list of `items` (see `typevm::value::CellOf`): one hidden unit
-/// type per cell, named `{prefix}{k}`; returns the definitions and the type
-/// of the first cell. A machine holding it holds one small type.
+/// type per cell, named `{prefix}{k}` and ranked with the number of items
+/// from it to the end; returns the definitions and the type of the first
+/// cell. A machine holding it holds one small type.
 fn nominal_list(prefix: &str, items: &[Ts]) -> (Ts, Ts) {
     let (tv, fk) = (tv(), fk());
     let cell = |k: usize| Ident::new(&format!("{prefix}{k}"), proc_macro2::Span::call_site());
     let mut defs = Ts::new();
+    if items.len() > programs_dsl::MAX_LIST {
+        let m = format!(
+            "a list of {} items is longer than the {} a configuration list may hold",
+            items.len(),
+            programs_dsl::MAX_LIST
+        );
+        defs.extend(quote!(::core::compile_error!(#m);));
+    }
     for k in 0..=items.len() {
         let c = cell(k);
         let shape = match items.get(k) {
@@ -75,11 +84,12 @@ fn nominal_list(prefix: &str, items: &[Ts]) -> (Ts, Ts) {
             None => quote!(#fk::HNil),
         };
         let name = c.to_string();
+        let rank = num((items.len() - k) as u64);
         defs.extend(quote! {
             #[doc(hidden)]
             pub struct #c;
             impl #tv::value::Declared for #c {
-                type Form = #tv::value::CellOf<#shape>;
+                type Form = #tv::value::CellOf<#shape, #rank>;
                 const NAME: &'static str = #name;
                 const DISPLAY: #tv::value::Display = #tv::value::Display::Name;
             }

@@ -2,7 +2,7 @@
 // interrupt, so a UART without one passes the interrupt rule: the checks read
 // the look-alike's fields, and the gate refuses to reflect a kind that is not
 // one of `programs::devices::kinds`.
-use programs::board::{Emulated, Lifecycle, QemuVirt};
+use programs::board::{Lifecycle, QemuVirt};
 use programs::devices::DeviceMap;
 use typenum::{U0, U4096};
 
@@ -25,7 +25,7 @@ impl programs::Config for Config {
     type Devices = LookAlike;
 }
 
-static ACCEPTED: programs::Accepted<Config, Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let _ = ACCEPTED.devices();

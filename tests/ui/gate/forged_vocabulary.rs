@@ -2,7 +2,7 @@
 // `SpState`'s identity, a state of it with id 5 (`SpState` has 5 states),
 // and a state of `SpState` itself forged with id 7. A state is of a
 // vocabulary only with an id below the vocabulary's size: both are refused.
-use programs::board::{Emulated, Idle, Reset, Running, SpState, VirtDevices};
+use programs::board::{Idle, Reset, Running, SpState, VirtDevices};
 use programs::lifecycle::{Edge, Table};
 use typenum::{U5, U7};
 use typevm::value::Record;
@@ -43,7 +43,7 @@ impl programs::Config for Config {
     type Devices = VirtDevices;
 }
 
-static ACCEPTED: programs::Accepted<Config, Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let _ = ACCEPTED.lifecycle();

@@ -1,7 +1,7 @@
 // A device map written by hand, without `devices!` and its checks, putting
 // a window over the hypervisor image: the gate builds the checks' input from
 // the map's parts and refuses it.
-use programs::board::{Emulated, Lifecycle, QemuVirt};
+use programs::board::{Lifecycle, QemuVirt};
 use programs::devices::{DeviceMap, kinds::Pl011};
 use typenum::{U0, U4096};
 
@@ -23,7 +23,7 @@ impl programs::Config for Config {
     type Devices = OverTheImage;
 }
 
-static ACCEPTED: programs::Accepted<Config, Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let _ = ACCEPTED.devices();

@@ -2,7 +2,7 @@
 // trait only names the table's parts, the gate builds the checks' input from
 // them, runs every check on it and refuses it (`Idle` is a dead end).
 use frunk::HList;
-use programs::board::{Emulated, Idle, Reset, SpState, VirtDevices};
+use programs::board::{Idle, Reset, SpState, VirtDevices};
 use programs::lifecycle::{Edge, Table};
 
 pub struct Sneaky;
@@ -22,7 +22,7 @@ impl programs::Config for Config {
     type Devices = VirtDevices;
 }
 
-static ACCEPTED: programs::Accepted<Config, Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let _ = ACCEPTED.lifecycle();

@@ -3,7 +3,7 @@
 // bit (`UInt<UTerm, B0>`), so that a condition read it as "not zero" and a
 // GIC distributor with an interrupt passed. Conditions now read numbers by
 // value, as reflection does: the interrupt rule refuses it.
-use programs::board::{Emulated, Lifecycle, QemuVirt};
+use programs::board::{Lifecycle, QemuVirt};
 use programs::devices::DeviceMap;
 use typenum::{B0, U1, U2, U20, UInt, UTerm};
 
@@ -26,7 +26,7 @@ impl programs::Config for Config {
     type Devices = Map;
 }
 
-static ACCEPTED: programs::Accepted<Config, Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let _ = ACCEPTED.devices();

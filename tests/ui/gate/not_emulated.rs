@@ -36,9 +36,8 @@ impl programs::Config for Config {
     type Lifecycle = Lifecycle;
     type Devices = Devices;
 }
-type Emulated = frunk::HList![programs::devices::kinds::Pl011, programs::devices::kinds::Pl031];
 
-static ACCEPTED: programs::Accepted<Config, Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let _ = ACCEPTED.devices();

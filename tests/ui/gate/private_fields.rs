@@ -2,7 +2,7 @@
 // hand-made table never reaches the hypervisor.
 use programs::{Accepted, BoardInfo, LifecycleInfo};
 
-static FORGED: Accepted<programs::board::Board, programs::board::Emulated> = Accepted {
+static FORGED: Accepted<programs::board::Board> = Accepted {
     lifecycle: LifecycleInfo { states: &["A"], initial: 0, terminal: 0, legal: &[1] },
     devices: &[],
     board: BoardInfo { name: "forged", ram_base: 0, ram_size: 0, device_base: 0, device_size: 0, image_base: 0, image_size: 0 },

@@ -30,7 +30,7 @@ impl programs::Config for Config {
     type Devices = Devices;
 }
 
-static ACCEPTED: programs::Accepted<Config, programs::board::Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     let d = ACCEPTED.devices()[0];

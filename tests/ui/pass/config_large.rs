@@ -105,7 +105,7 @@ impl programs::Config for Config {
     type Lifecycle = Big;
     type Devices = Many;
 }
-static ACCEPTED: programs::Accepted<Config, programs::board::Emulated> = programs::Accepted::CHECKED;
+static ACCEPTED: programs::Accepted<Config> = programs::Accepted::CHECKED;
 
 fn main() {
     assert_eq!(ACCEPTED.lifecycle().states().len(), 16);
