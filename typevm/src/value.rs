@@ -118,7 +118,7 @@ pub struct RecordOf<Fields>(PhantomData<Fields>);
 pub struct CellOf<Shape, Rank>(PhantomData<(Shape, Rank)>);
 
 /// The longest nominal list: 4096 items (a 64-state table's every pair of states).
-pub const MAX_RANK: u64 = 4096;
+pub const MAX_RANK: u64 = <MaxRank as Unsigned>::U64;
 /// [`MAX_RANK`] as a type.
 pub type MaxRank = typenum::U4096;
 
@@ -231,28 +231,20 @@ where
     type Out = typenum::Add1<UInt<U, B>>;
 }
 
-/// Does a next cell of rank `Self` follow a cell of rank `R`: is
-/// `Self + 1 == R <= MAX_RANK`? `B1` or `B0`.
-pub trait Follows<R> {
+/// Is `R` the rank `Self` a cell must have (one more than its next cell's,
+/// a `UInt` or `NoRank`), and within [`MAX_RANK`]? `B1` or `B0`.
+pub trait RankIs<R> {
     type Out;
 }
-impl<R> Follows<R> for NoRank {
+impl<R> RankIs<R> for NoRank {
     type Out = typenum::B0;
 }
-impl<R> Follows<R> for UTerm
+impl<U, B, R> RankIs<R> for UInt<U, B>
 where
-    R: typenum::IsEqual<typenum::U1> + typenum::IsLessOrEqual<MaxRank>,
-    typenum::Eq<R, typenum::U1>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
+    R: typenum::IsEqual<UInt<U, B>> + typenum::IsLessOrEqual<MaxRank>,
+    typenum::Eq<R, UInt<U, B>>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
 {
-    type Out = typenum::And<typenum::Eq<R, typenum::U1>, typenum::LeEq<R, MaxRank>>;
-}
-impl<U, B, R> Follows<R> for UInt<U, B>
-where
-    UInt<U, B>: Succ,
-    R: typenum::IsEqual<<UInt<U, B> as Succ>::Out> + typenum::IsLessOrEqual<MaxRank>,
-    typenum::Eq<R, <UInt<U, B> as Succ>::Out>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
-{
-    type Out = typenum::And<typenum::Eq<R, <UInt<U, B> as Succ>::Out>, typenum::LeEq<R, MaxRank>>;
+    type Out = typenum::And<typenum::Eq<R, UInt<U, B>>, typenum::LeEq<R, MaxRank>>;
 }
 
 /// The shape `Uncons` sees of cell `T` of rank `R` with shape `Self`: `Self`
@@ -266,12 +258,13 @@ where
 {
     type Out = <typenum::Eq<R, UTerm> as Pick<HNil, BrokenCell<T>>>::Out;
 }
-impl<H, N: Class + RankOfKind<<N as Class>::K>, R, T> RankedShape<R, T> for HCons<H, N>
+impl<H, N, R, T> RankedShape<R, T> for HCons<H, N>
 where
-    <N as RankOfKind<<N as Class>::K>>::Rank: Follows<R>,
-    <<N as RankOfKind<<N as Class>::K>>::Rank as Follows<R>>::Out: Pick<HCons<H, N>, BrokenCell<T>>,
+    HCons<H, N>: ListRank,
+    <HCons<H, N> as ListRank>::Rank: RankIs<R>,
+    <<HCons<H, N> as ListRank>::Rank as RankIs<R>>::Out: Pick<HCons<H, N>, BrokenCell<T>>,
 {
-    type Out = <<<N as RankOfKind<<N as Class>::K>>::Rank as Follows<R>>::Out as Pick<HCons<H, N>, BrokenCell<T>>>::Out;
+    type Out = <<<HCons<H, N> as ListRank>::Rank as RankIs<R>>::Out as Pick<HCons<H, N>, BrokenCell<T>>>::Out;
 }
 
 /// `A` on `B1`, `B` on `B0`.
@@ -324,7 +317,16 @@ impl<T: Declared, F: FieldVals> RecordVal<T, F> {
     const FIELDS: &'static [Val] = F::ARRAY.split_at(F::LEN).0;
     const INFO: RecordInfo = RecordInfo {
         name: T::NAME,
-        display: T::DISPLAY,
+        display: {
+            // The twin reads `BrokenCell` as "a nominal cell whose rank does
+            // not hold"; a record shown that way would fault there and not
+            // at the type level.
+            assert!(
+                !matches!(T::DISPLAY, Display::BrokenCell),
+                "`Display::BrokenCell` is the engine's own, for broken list cells: show a record as `Name`, `Arrow` or `Window`"
+            );
+            T::DISPLAY
+        },
         fields: Self::FIELDS,
     };
 }
