@@ -8,6 +8,8 @@
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+// A refused transition (or any must-use result) is handled, never discarded.
+#![deny(clippy::let_underscore_must_use)]
 
 pub mod devices;
 pub mod esr;

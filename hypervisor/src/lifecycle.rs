@@ -6,7 +6,7 @@
 use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use programs::{Accepted, Config, HandlerTable, LifecycleInfo};
+use programs::{Accepted, Config, HandlerTable, LifecycleInfo, StateId, Transition};
 
 /// Why a transition was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,7 +120,7 @@ impl SpState {
 
     /// Change `from -> to` by compare-and-swap, if the table allows it.
     #[inline]
-    pub(crate) fn transition(&self, table: &LifecycleInfo, from: u8, to: u8) -> Result<(), TransitionError> {
+    fn transition(&self, table: &LifecycleInfo, from: u8, to: u8) -> Result<(), TransitionError> {
         if !table.allows(from, to) {
             return Err(TransitionError::Illegal { from, to });
         }
@@ -134,26 +134,24 @@ impl SpState {
         }
     }
 
-    /// [`transition`](Self::transition) on the accepted configuration's
-    /// table, then run the transition's handler with `ctx`. The handler table
-    /// is typed by the lifecycle table it was checked against, so it can only
-    /// be the one of this configuration.
-    pub(crate) fn transition_with<Cfg: Config, C: 'static>(
+    /// The proved transition `F -> T` on the accepted configuration's
+    /// table, by compare-and-swap, then its handler with `ctx`. The proof
+    /// says the table lists the edge (it was found in the table's `Edges` at
+    /// compile time), so what is left to decide at run time is whether the
+    /// state is `F` now. The handler table is typed by the lifecycle table it
+    /// was checked against, so it can only be the one of this configuration.
+    pub(crate) fn take<Cfg: Config, C: 'static, F: StateId, T: StateId>(
         &self,
         accepted: &Accepted<Cfg>,
+        _proof: Transition<Cfg, F, T>,
         handlers: &HandlerTable<C, Cfg::Lifecycle>,
         ctx: &C,
-        from: u8,
-        to: u8,
     ) -> Result<(), TransitionError> {
-        let table = accepted.lifecycle();
-        if !table.allows(from, to) {
-            return Err(TransitionError::Illegal { from, to });
-        }
+        let (from, to) = (F::ID, T::ID);
         let Some(handler) = handlers.get(from, to) else {
             return Err(TransitionError::NoHandler { from, to });
         };
-        self.transition(table, from, to)?;
+        self.transition(accepted.lifecycle(), from, to)?;
         handler(ctx);
         Ok(())
     }
@@ -162,6 +160,7 @@ impl SpState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sp::BoardState;
     use programs::board::ACCEPTED;
     use std::sync::atomic::AtomicUsize;
     use std::sync::{Arc, Barrier};
@@ -331,24 +330,51 @@ mod tests {
         }
     }
 
-    #[test]
-    fn handlers_run_once_per_successful_transition() {
+    /// `F -> T` from every state: it succeeds, and its handler runs once,
+    /// only from `F`; from any other state it is a conflict and no handler runs.
+    fn proved_transition_from_every_state<F: BoardState, T: BoardState>() -> u32
+    where
+        programs::board::Lifecycle: programs::Lists<F, T>,
+    {
         use crate::sp::{Partition, SP_HANDLERS};
-        let t = table();
         for from in 0..n() {
-            for to in 0..n() {
-                let p = Partition::new(0, "test");
-                p.set_quiet(true);
-                let s = SpState::new(from);
-                let r = s.transition_with(&ACCEPTED, &SP_HANDLERS, &p, from, to);
-                if t.allows(from, to) {
-                    assert_eq!(r, Ok(()));
-                    assert_eq!(p.count(from, to), 1);
-                } else {
-                    assert_eq!(r, Err(TransitionError::Illegal { from, to }));
-                    assert_eq!(p.total_transitions(), 0);
-                }
+            let p = Partition::new(0, "test");
+            p.set_quiet(true);
+            let s = SpState::new(from);
+            let r = s.take(&ACCEPTED, ACCEPTED.transition::<F, T>(), &SP_HANDLERS, &p);
+            if from == F::ID {
+                assert_eq!(r, Ok(()));
+                assert_eq!(s.get(table()), Ok(T::ID));
+                assert_eq!(p.count(F::ID, T::ID), 1);
+            } else {
+                assert_eq!(
+                    r,
+                    Err(TransitionError::Conflict {
+                        from: F::ID,
+                        to: T::ID,
+                        actual: from
+                    })
+                );
+                assert_eq!(s.get(table()), Ok(from));
             }
+            assert_eq!(p.total_transitions(), u32::from(from == F::ID));
         }
+        1
+    }
+
+    #[test]
+    fn proved_transitions_run_their_handler_once_from_their_source() {
+        use programs::board::*;
+        let proved = proved_transition_from_every_state::<Reset, Idle>()
+            + proved_transition_from_every_state::<Idle, Running>()
+            + proved_transition_from_every_state::<Running, Idle>()
+            + proved_transition_from_every_state::<Running, Blocked>()
+            + proved_transition_from_every_state::<Blocked, Running>()
+            + proved_transition_from_every_state::<Running, Preempted>()
+            + proved_transition_from_every_state::<Preempted, Running>()
+            + proved_transition_from_every_state::<Blocked, Preempted>();
+        // Every edge of the table was proved above, and no other compiles.
+        let legal: u32 = table().legal().iter().map(|m| m.count_ones()).sum();
+        assert_eq!(proved, legal);
     }
 }

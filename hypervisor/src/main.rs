@@ -4,6 +4,8 @@
 #![cfg_attr(target_os = "none", no_std, no_main)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+// A refused transition (or any must-use result) is handled, never discarded.
+#![deny(clippy::let_underscore_must_use)]
 
 #[cfg(target_os = "none")]
 mod image;

@@ -52,21 +52,23 @@ impl Partition {
         self.quiet.store(quiet, Ordering::Relaxed);
     }
 
-    /// Run `from -> to` by CAS against the accepted table, then its handler.
-    pub fn transition(&self, from: u8, to: u8) -> Result<(), TransitionError> {
-        self.state.transition_with(&ACCEPTED, &SP_HANDLERS, self, from, to)
-    }
-
-    /// The lifecycle state (read-only outside this crate: its transitions
-    /// go through [`transition`](Self::transition) on the board's table).
+    /// The lifecycle state (read-only outside this crate: it moves only by
+    /// [`go`](Self::go) on the board's table).
     pub fn state(&self) -> &SpState {
         &self.state
     }
 
-    /// [`transition`](Self::transition) with state marker types, of the
-    /// board's vocabulary.
-    pub fn go<F: BoardState, T: BoardState>(&self) -> Result<(), TransitionError> {
-        self.transition(F::ID, T::ID)
+    /// The transition `F -> T`, by compare-and-swap from `F`, then its
+    /// handler. Compiles only if the board's accepted lifecycle table lists
+    /// `F -> T` (the proof is found in the table at compile time); at run
+    /// time it can only be refused because the state is not `F` now
+    /// ([`TransitionError::Conflict`]) or the state byte is corrupt.
+    pub fn go<F: BoardState, T: BoardState>(&self) -> Result<(), TransitionError>
+    where
+        Lifecycle: programs::Lists<F, T>,
+    {
+        self.state
+            .take(&ACCEPTED, ACCEPTED.transition::<F, T>(), &SP_HANDLERS, self)
     }
 
     /// The current state (an error if the byte is corrupt).
@@ -182,7 +184,7 @@ mod tests {
         let p = Partition::new(7, "spX");
         p.go::<Reset, Idle>().unwrap();
         p.go::<Idle, Running>().unwrap();
-        assert!(p.go::<Running, Running>().is_err());
+        assert!(p.go::<Preempted, Running>().is_err());
         assert_eq!(p.count(Reset::ID, Idle::ID), 1);
         assert_eq!(p.count(Idle::ID, Running::ID), 1);
         assert_eq!(p.total_transitions(), 2);

@@ -399,4 +399,16 @@ impl<C> Accepted<C> {
     pub const fn board(&self) -> &BoardInfo {
         &self.board
     }
+
+    /// Proof that the accepted lifecycle table lists `F -> T`, found at
+    /// compile time in the table's `Edges` (the list the checks read): a
+    /// transition the table does not list does not compile, at the line that
+    /// asks for it.
+    pub const fn transition<F, T>(&self) -> crate::transitions::Transition<C, F, T>
+    where
+        C: Config,
+        C::Lifecycle: crate::transitions::Lists<F, T>,
+    {
+        crate::transitions::Transition::proved()
+    }
 }

@@ -12,6 +12,7 @@
 //!
 //! * [`lifecycle`], [`devices`], [`handlers`]: the check programs and their messages.
 //! * [`gate`]: [`Accepted`], the only way to the runtime tables.
+//! * [`transitions`]: typed transitions, proved from the accepted table.
 //! * [`board`]: the QEMU `virt` configuration.
 //! * [`examples`]: example programs for the engine.
 //! * [`model`]: the runtime tables' value types.
@@ -27,12 +28,14 @@ pub mod gate;
 pub mod handlers;
 pub mod lifecycle;
 pub mod model;
+pub mod transitions;
 
 pub use gate::{Accepted, Config};
 pub use handlers::HandlerTable;
 pub use lifecycle::{StateId, StateOf};
 pub use model::*;
 pub use programs_macros::{board, devices, sp_lifecycle, sp_states, transition_handlers};
+pub use transitions::{Lists, Transition};
 
 #[doc(hidden)]
 pub mod __private {

@@ -5,11 +5,27 @@
 //! Regenerate the snapshots after an intended change with
 //! `TRYBUILD=overwrite cargo test -p tests --test checks`, then read the diff.
 
+//!
+//! One test per folder, so that one folder can be run alone while working
+//! on it (`cargo test -p tests --test checks gate`); trybuild serializes
+//! them on its shared build directory.
+
 #[test]
-fn checks() {
-    let t = trybuild::TestCases::new();
-    t.compile_fail("ui/vm/*.rs");
-    t.compile_fail("ui/config/*.rs");
-    t.compile_fail("ui/gate/*.rs");
-    t.pass("ui/pass/*.rs");
+fn vm_faults() {
+    trybuild::TestCases::new().compile_fail("ui/vm/*.rs");
+}
+
+#[test]
+fn config_rules() {
+    trybuild::TestCases::new().compile_fail("ui/config/*.rs");
+}
+
+#[test]
+fn gate() {
+    trybuild::TestCases::new().compile_fail("ui/gate/*.rs");
+}
+
+#[test]
+fn accepted_configurations_pass() {
+    trybuild::TestCases::new().pass("ui/pass/*.rs");
 }

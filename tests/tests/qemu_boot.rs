@@ -158,7 +158,7 @@ fn boots_runs_partitions_and_powers_off() {
     }
     has(
         &log,
-        "[lifecycle] refused: sp0: transition Idle -> Blocked refused: rule `only transitions of the accepted lifecycle table`",
+        "[lifecycle] refused: sp0: transition Reset -> Idle refused: rule `compare-and-swap from the current state`: the state is Idle",
     );
     has(
         &log,

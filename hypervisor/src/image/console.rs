@@ -44,21 +44,23 @@ static CONSOLE: Mutex<Pl011Uart> = Mutex::new(Pl011Uart { base: UART_BASE });
 
 /// Print under the console lock.
 pub fn print(args: fmt::Arguments<'_>) {
-    let _ = CONSOLE.lock().write_fmt(args);
+    // The UART never refuses a byte; an `Err` can only come from a `Display`
+    // impl inside `args`, and the console is where it would be reported.
+    CONSOLE.lock().write_fmt(args).unwrap_or(());
 }
 
 /// Print without waiting for the lock (fatal paths: the lock may be held by the
 /// code that failed).
 pub fn emergency(args: fmt::Arguments<'_>) {
     let mut u = Pl011Uart { base: UART_BASE };
-    let _ = u.write_fmt(args);
+    u.write_fmt(args).unwrap_or(()); // as in `print`
 }
 
 /// The sink for `hypervisor::log` (one line per call).
 pub fn log_sink(args: fmt::Arguments<'_>) {
     let mut c = CONSOLE.lock();
-    let _ = c.write_fmt(args);
-    let _ = c.write_str("\n");
+    c.write_fmt(args).unwrap_or(()); // as in `print`
+    c.write_str("\n").unwrap_or(());
 }
 
 #[macro_export]

@@ -265,9 +265,15 @@ impl Runtime {
         &PARTITIONS[i]
     }
 
-    /// A lifecycle transition; fatal errors (corrupt state) halt the machine
-    /// here, refusals are reported and returned.
-    fn lc<F: BoardState, T: BoardState>(&mut self, i: usize) -> Result<(), TransitionError> {
+    /// A lifecycle transition the partition asked for (a request, a call, a
+    /// DONE). It compiles only if the accepted table lists `F -> T`. At run
+    /// time a corrupt state byte halts the machine here; a partition that is
+    /// not in `F` now is refused, counted, reported and returned, and the
+    /// caller answers the partition accordingly.
+    fn lc<F: BoardState, T: BoardState>(&mut self, i: usize) -> Result<(), TransitionError>
+    where
+        Lifecycle: programs::Lists<F, T>,
+    {
         match self.p(i).go::<F, T>() {
             Ok(()) => Ok(()),
             Err(e) if e.is_fatal() => fatal::halt(
@@ -283,6 +289,26 @@ impl Runtime {
                 );
                 Err(e)
             }
+        }
+    }
+
+    /// A transition the scheduler's own bookkeeping implies (a blocked
+    /// caller woken, a chain preempted or resumed): the scheduler put the
+    /// partition in `F` itself, so a refusal means its view and the state
+    /// byte disagree. That is corrupt hypervisor state: halt with the report.
+    fn settle<F: BoardState, T: BoardState>(&mut self, i: usize)
+    where
+        Lifecycle: programs::Lists<F, T>,
+    {
+        if let Err(e) = self.p(i).go::<F, T>() {
+            fatal::halt(
+                format_args!(
+                    "{}: rule `the scheduler moves a partition from the state it put it in`",
+                    e.report(ACCEPTED.lifecycle(), self.p(i).name)
+                ),
+                Some(self),
+                fatal::EXIT_CORRUPT_STATE,
+            )
         }
     }
 
@@ -505,7 +531,7 @@ impl Runtime {
                     }
                     Err(_) => {
                         // Undo the caller's block; the call is answered DENIED.
-                        let _ = self.lc::<Blocked, Running>(cur);
+                        self.settle::<Blocked, Running>(cur);
                         self.vcpus[cur].regs.x[0] = abi::DENIED;
                         kprintln!("[hvc] {}: {what} {}: DENIED", self.p(cur).name, self.p(target).name);
                         Step::Resume(cur)
@@ -535,7 +561,7 @@ impl Runtime {
         }
         self.depth -= 1;
         let caller = self.chain[self.depth];
-        let _ = self.lc::<Blocked, Running>(caller);
+        self.settle::<Blocked, Running>(caller);
         let v = &mut self.vcpus[caller];
         v.regs.x[0] = status;
         v.regs.x[1] = value;
@@ -574,7 +600,7 @@ impl Runtime {
         if self.depth > 0 {
             // Chain preemption: the caller waiting on `cur` is preempted too.
             let caller = self.chain[self.depth - 1];
-            let _ = self.lc::<Blocked, Preempted>(caller);
+            self.settle::<Blocked, Preempted>(caller);
             kprintln!(
                 "[sched] CNTHP timer: preempted {} and, with it, the call chain of {}",
                 self.p(cur).name,
@@ -583,7 +609,7 @@ impl Runtime {
             // Resume the chain at the caller: its call returns INTERRUPTED and it
             // decides to RUN the callee again.
             self.depth -= 1;
-            let _ = self.lc::<Preempted, Running>(caller);
+            self.settle::<Preempted, Running>(caller);
             self.vcpus[caller].regs.x[0] = abi::INTERRUPTED;
             kprintln!(
                 "[sched] resuming {} (call returns INTERRUPTED); {} stays Preempted",
@@ -594,7 +620,7 @@ impl Runtime {
             Step::Resume(caller)
         } else {
             kprintln!("[sched] CNTHP timer: preempted {}", self.p(cur).name);
-            let _ = self.lc::<Preempted, Running>(cur);
+            self.settle::<Preempted, Running>(cur);
             kprintln!("[sched] resuming {}", self.p(cur).name);
             self.arm_slice();
             Step::Resume(cur)
@@ -625,11 +651,11 @@ impl Runtime {
         );
         self.vcpus[cur].faults += 1;
         let state = self.p(cur).current().unwrap_or(u8::MAX);
-        let _ = if state == Reset::ID {
-            self.lc::<Reset, Idle>(cur)
+        if state == Reset::ID {
+            self.settle::<Reset, Idle>(cur)
         } else {
-            self.lc::<Running, Idle>(cur)
-        };
+            self.settle::<Running, Idle>(cur)
+        }
         self.vcpus[cur].reset(true);
         kprintln!(
             "[fault] {}: vCPU reset; it will serve its next request from its entry point",
