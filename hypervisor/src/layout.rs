@@ -1,16 +1,14 @@
 //! Where things live in physical memory, derived from the accepted board facts.
 use core::fmt;
 
-use programs::BoardInfo;
+use programs::{BoardInfo, MemoryAccess, PartitionInfo};
 
-use crate::stage2::{BLOCK_2M, Reserved};
+use crate::stage2::Reserved;
 
-/// RAM given to each partition.
-pub const SP_RAM_SIZE: u64 = BLOCK_2M;
-/// The first part of a partition's RAM holds its code: mapped read+exec.
-pub const SP_CODE_SIZE: u64 = 0x1_0000;
-
-/// One partition's memory (guest RAM is identity-mapped: IPA == PA).
+/// One partition's memory as its loader sees it (guest RAM is identity-
+/// mapped: IPA == PA): its memory regions of the accepted configuration,
+/// one contiguous range that starts with its one `rx` region, which holds
+/// its program (entered at its base, the stack at the top of the range).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SpLayout {
     pub ram_base: u64,
@@ -27,8 +25,14 @@ impl SpLayout {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LayoutError {
-    /// Partition RAM would run past the board's RAM.
-    OutOfRam { index: usize, end: u64, ram_end: u64 },
+    /// The partition has no `rx` region to load its program into, or more than one.
+    CodeRegions { partition: &'static str, found: usize },
+    /// The `rx` region is not the partition's first, or a region does not
+    /// start where the one before it ends.
+    NotContiguous {
+        partition: &'static str,
+        region: &'static str,
+    },
     /// The linked image does not fit the range the board reserves for it.
     ImageOutsideReservation {
         start: u64,
@@ -41,9 +45,13 @@ pub enum LayoutError {
 impl fmt::Display for LayoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            LayoutError::OutOfRam { index, end, ram_end } => write!(
+            LayoutError::CodeRegions { partition, found } => write!(
                 f,
-                "partition #{index}: rule `partition RAM lies in board RAM`: ends at {end:#x}, RAM ends at {ram_end:#x}"
+                "partition {partition}: rule `one rx region holds the program`: it has {found}"
+            ),
+            LayoutError::NotContiguous { partition, region } => write!(
+                f,
+                "partition {partition}: rule `regions are one range from the rx region up`: {region} does not continue it"
             ),
             LayoutError::ImageOutsideReservation {
                 start,
@@ -58,10 +66,6 @@ impl fmt::Display for LayoutError {
     }
 }
 
-const fn align_up(x: u64, a: u64) -> u64 {
-    (x + a - 1) & !(a - 1)
-}
-
 /// The hypervisor's memory, never mapped into a guest.
 pub const fn reserved(board: &BoardInfo) -> Reserved {
     Reserved {
@@ -71,19 +75,46 @@ pub const fn reserved(board: &BoardInfo) -> Reserved {
     }
 }
 
-/// RAM of partition `index`: 2 MiB blocks after the image's reservation.
-pub const fn plan(board: &BoardInfo, index: usize) -> Result<SpLayout, LayoutError> {
-    let first = align_up(board.image_base() + board.image_size(), BLOCK_2M);
-    let base = first + index as u64 * SP_RAM_SIZE;
-    let end = base + SP_RAM_SIZE;
-    let ram_end = board.ram_base() + board.ram_size();
-    if base < board.ram_base() || end > ram_end {
-        return Err(LayoutError::OutOfRam { index, end, ram_end });
+/// The loader's view of partition `p`'s accepted memory regions (the checks
+/// placed them in RAM, clear of the image, of devices and of each other).
+pub const fn of(p: &PartitionInfo) -> Result<SpLayout, LayoutError> {
+    let regions = p.regions();
+    let mut code = 0;
+    let mut i = 0;
+    while i < regions.len() {
+        if matches!(regions[i].access(), MemoryAccess::ReadExec) {
+            code += 1;
+        }
+        i += 1;
+    }
+    if code != 1 {
+        return Err(LayoutError::CodeRegions {
+            partition: p.name(),
+            found: code,
+        });
+    }
+    if !matches!(regions[0].access(), MemoryAccess::ReadExec) {
+        return Err(LayoutError::NotContiguous {
+            partition: p.name(),
+            region: regions[0].name(),
+        });
+    }
+    let mut end = regions[0].base() + regions[0].size();
+    let mut i = 1;
+    while i < regions.len() {
+        if regions[i].base() != end {
+            return Err(LayoutError::NotContiguous {
+                partition: p.name(),
+                region: regions[i].name(),
+            });
+        }
+        end += regions[i].size();
+        i += 1;
     }
     Ok(SpLayout {
-        ram_base: base,
-        ram_size: SP_RAM_SIZE,
-        code_size: SP_CODE_SIZE,
+        ram_base: regions[0].base(),
+        ram_size: end - regions[0].base(),
+        code_size: regions[0].size(),
     })
 }
 
@@ -108,27 +139,17 @@ mod tests {
     use programs::board::ACCEPTED;
 
     #[test]
-    fn partitions_follow_the_image_and_never_overlap_it() {
+    fn every_partition_is_one_range_from_its_code_region_clear_of_the_image() {
         let b = ACCEPTED.board();
         let r = reserved(b);
-        let mut prev_end = 0;
-        for i in 0..8 {
-            let l = plan(b, i).unwrap();
-            assert_eq!(l.ram_base % BLOCK_2M, 0);
-            assert!(l.ram_base >= r.base + r.size || l.ram_base + l.ram_size <= r.base);
-            assert!(l.ram_base >= prev_end);
+        for p in ACCEPTED.partitions() {
+            let l = of(p).unwrap();
+            assert_eq!(l.ram_base, p.regions()[0].base());
+            assert_eq!(l.code_size, p.regions()[0].size());
+            assert_eq!(l.ram_size, p.regions().iter().map(|r| r.size()).sum::<u64>());
+            assert!(l.ram_base >= r.base + r.size || l.stack_top() <= r.base);
             assert!(l.ram_base >= b.ram_base() && l.stack_top() <= b.ram_base() + b.ram_size());
-            prev_end = l.stack_top();
         }
-    }
-
-    #[test]
-    fn too_many_partitions_run_out_of_ram() {
-        let b = ACCEPTED.board();
-        assert!(matches!(
-            plan(b, 10_000),
-            Err(LayoutError::OutOfRam { index: 10_000, .. })
-        ));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The QEMU `virt` board configuration: the SP lifecycle the hypervisor
-//! drives and the virtual devices it emulates for partitions. Every check
+//! drives, the virtual devices it emulates for partitions, and the Secure
+//! Partitions it boots with their memory and devices. Every check
 //! runs on these types while this file compiles; the hypervisor links only
 //! what [`crate::Accepted::CHECKED`] derives from them.
 
@@ -36,6 +37,7 @@ crate::board! {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        cpus: 4;
     }
 }
 
@@ -49,11 +51,32 @@ crate::devices! {
     }
 }
 
-/// The board configuration: lifecycle and device map.
+crate::partitions! {
+    /// The Secure Partitions the hypervisor boots: each has 2 MiB of RAM
+    /// after the image (its first 64 KiB hold its code), and its own
+    /// emulated instance of each device it is given.
+    pub VirtPartitions on VirtDevices {
+        sp0: id 0x8001, uuid "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb", contexts 1 {
+            memory: code @ 0x4120_0000 + 0x1_0000 rx, data @ 0x4121_0000 + 0x1f_0000 rw;
+            devices: uart0, rtc0, gicd, gicr;
+        }
+        sp1: id 0x8002, uuid "6e6b3c7a-5f4c-4a34-9e2b-2c8f3f0d7a11", contexts 1 {
+            memory: code @ 0x4140_0000 + 0x1_0000 rx, data @ 0x4141_0000 + 0x1f_0000 rw;
+            devices: uart0, rtc0;
+        }
+        sp2: id 0x8003, uuid "0d1c2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5", contexts 1 {
+            memory: code @ 0x4160_0000 + 0x1_0000 rx, data @ 0x4161_0000 + 0x1f_0000 rw;
+            devices: uart0, rtc0, gicd;
+        }
+    }
+}
+
+/// The board configuration: lifecycle, device map and partitions.
 pub struct Board;
 impl crate::Config for Board {
     type Lifecycle = Lifecycle;
     type Devices = VirtDevices;
+    type Partitions = VirtPartitions;
 }
 
 /// The device kinds this workspace's hypervisor emulates. The hypervisor

@@ -57,6 +57,10 @@ define_catalogue! {
     /// The check between the device map and the hypervisor's emulations.
     emulation_checks(devices, "programs::devices::EmulationInput<Map, Emulated>"):
         KindsEmulated;
+    /// The partitions' checks, against the device map and the board.
+    partition_checks(partitions, "programs::partitions::Input<Partitions, Map>"):
+        PartitionIdsUnique, GrantsInMap, ExclusiveGrantsOnce, MemoryPlaced, MemoryDisjoint, InterruptsRouted,
+        ContextsFitCpus;
     /// The check between a lifecycle table and its handler declaration.
     handler_checks(handlers, "programs::handlers::Input<Handlers>"):
         HandlersMatchTable;

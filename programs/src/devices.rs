@@ -315,7 +315,7 @@ pub const fn device_info(device: &Val) -> DeviceInfo {
     }
 }
 
-const fn num_of(v: &Val) -> u64 {
+pub(crate) const fn num_of(v: &Val) -> u64 {
     match v {
         Val::Num(n) => *n,
         _ => panic!("a number field"),
@@ -405,6 +405,15 @@ pub const fn board_info(board: &typevm::value::RecordInfo) -> BoardInfo {
         device_size: num_of(&board.fields[3]),
         image_base: num_of(&board.fields[4]),
         image_size: num_of(&board.fields[5]),
+        // `board!` declares the CPUs (1 unless `cpus:` says more); a
+        // hand-written board record of six fields has one.
+        cpus: if board.fields.len() > 6 {
+            let n = num_of(&board.fields[6]);
+            assert!(n >= 1 && n <= 256, "a board has 1..=256 CPUs");
+            n as u32
+        } else {
+            1
+        },
     }
 }
 

@@ -16,7 +16,7 @@ use typevm::reflect::{Item, Note, Output, Outputs, Program, Status, Verdict, Ver
 use typevm::run::Run;
 use typevm::value::{Display, Val, str_eq};
 
-use crate::catalogue::{device_checks, emulation_checks, lifecycle_checks};
+use crate::catalogue::{device_checks, emulation_checks, lifecycle_checks, partition_checks};
 use crate::devices::{self, DeviceMap};
 use crate::lifecycle::{self, Table};
 use crate::model::{BoardInfo, DeviceInfo, LifecycleInfo};
@@ -317,10 +317,12 @@ pub const fn check_group<L, I: PassesAll<L>>(subject: &str) {
     }
 }
 
-/// A configuration: the SP lifecycle table and the device map.
+/// A configuration: the SP lifecycle table, the device map, and the Secure
+/// Partitions given devices of that map (none unless declared).
 pub trait Config: 'static {
     type Lifecycle: Table;
     type Devices: DeviceMap;
+    type Partitions: crate::partitions::PartitionSet = crate::partitions::NoPartitions;
 }
 
 /// A configuration that passed every check, with its runtime tables.
@@ -335,6 +337,7 @@ pub struct Accepted<C> {
     lifecycle: LifecycleInfo,
     devices: &'static [DeviceInfo],
     board: BoardInfo,
+    partitions: &'static [crate::model::PartitionInfo],
     _config: PhantomData<fn(C) -> C>,
 }
 
@@ -342,6 +345,8 @@ pub struct Accepted<C> {
 type LifecycleInput<C> = lifecycle::Input<<C as Config>::Lifecycle>;
 /// The device checks' input of a configuration.
 type DevicesInput<C> = devices::Input<<C as Config>::Devices>;
+/// The partition checks' input of a configuration.
+type PartitionsInput<C> = crate::partitions::Input<<C as Config>::Partitions, <C as Config>::Devices>;
 /// The emulation check's input: the map's devices and the kinds the
 /// hypervisor emulates.
 type EmulationInput<C> = devices::EmulationInput<<C as Config>::Devices, crate::board::Emulated>;
@@ -353,6 +358,7 @@ where
     DevicesInput<C>: PassesAll<device_checks::Programs> + Reflects<devices::ReflectMap>,
     <C::Devices as DeviceMap>::Board: typevm::value::Value,
     EmulationInput<C>: PassesAll<emulation_checks::Programs>,
+    PartitionsInput<C>: PassesAll<partition_checks::Programs> + Reflects<crate::partitions::ReflectPartitions>,
 {
     /// The accepted configuration. Evaluating this const runs every check of
     /// the catalogue on the configuration's types, fails the build with every
@@ -376,11 +382,17 @@ where
             &<EmulationInput<C> as PassesAll<emulation_checks::Programs>>::FAILURES,
             map,
         );
+        add_failures(
+            &mut refusal,
+            &<PartitionsInput<C> as PassesAll<partition_checks::Programs>>::FAILURES,
+            <C::Partitions as crate::partitions::PartitionSet>::NAME,
+        );
         refuse(&refusal);
         Accepted {
             lifecycle: lifecycle::Reflected::<C::Lifecycle>::INFO,
             devices: devices::Reflected::<C::Devices>::DEVICES,
             board: devices::Reflected::<C::Devices>::BOARD,
+            partitions: crate::partitions::Reflected::<C::Partitions, C::Devices>::PARTITIONS,
             _config: PhantomData,
         }
     };
@@ -398,6 +410,10 @@ impl<C> Accepted<C> {
     /// The board the map was checked against.
     pub const fn board(&self) -> &BoardInfo {
         &self.board
+    }
+    /// The Secure Partitions, in declaration order.
+    pub const fn partitions(&self) -> &'static [crate::model::PartitionInfo] {
+        self.partitions
     }
 
     /// Proof that the accepted lifecycle table lists `F -> T`, found at

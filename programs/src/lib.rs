@@ -10,13 +10,14 @@
 //! to the table the same way, and links only an [`Accepted`] configuration,
 //! whose runtime tables are reflected from the checked types.
 //!
-//! * [`lifecycle`], [`devices`], [`handlers`]: the check programs and their messages.
+//! * [`lifecycle`], [`devices`], [`partitions`], [`handlers`]: the check programs and their messages.
 //! * [`gate`]: [`Accepted`], the only way to the runtime tables.
 //! * [`transitions`]: typed transitions, proved from the accepted table.
 //! * [`board`]: the QEMU `virt` configuration.
 //! * [`examples`]: example programs for the engine.
 //! * [`model`]: the runtime tables' value types.
 #![no_std]
+#![feature(associated_type_defaults)]
 
 extern crate self as programs;
 
@@ -28,13 +29,14 @@ pub mod gate;
 pub mod handlers;
 pub mod lifecycle;
 pub mod model;
+pub mod partitions;
 pub mod transitions;
 
 pub use gate::{Accepted, Config};
 pub use handlers::HandlerTable;
 pub use lifecycle::{StateId, StateOf};
 pub use model::*;
-pub use programs_macros::{board, devices, sp_lifecycle, sp_states, transition_handlers};
+pub use programs_macros::{board, devices, partitions, sp_lifecycle, sp_states, transition_handlers};
 pub use transitions::{Lists, Transition};
 
 #[doc(hidden)]

@@ -178,6 +178,7 @@ pub struct BoardInfo {
     pub(crate) device_size: u64,
     pub(crate) image_base: u64,
     pub(crate) image_size: u64,
+    pub(crate) cpus: u32,
 }
 
 impl BoardInfo {
@@ -208,5 +209,130 @@ impl BoardInfo {
     /// The range reserved for the hypervisor image: size.
     pub const fn image_size(&self) -> u64 {
         self.image_size
+    }
+    /// The CPUs partitions' execution contexts run on.
+    pub const fn cpus(&self) -> u32 {
+        self.cpus
+    }
+}
+
+/// How a partition may access one of its memory regions (stage-2 keeps
+/// W^X: a region is never both writable and executable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemoryAccess {
+    /// `r`.
+    Read,
+    /// `rw`.
+    ReadWrite,
+    /// `rx`.
+    ReadExec,
+}
+
+/// One memory region of an accepted partition (guest-physical = physical).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegionInfo {
+    pub(crate) name: &'static str,
+    pub(crate) base: u64,
+    pub(crate) size: u64,
+    pub(crate) access: MemoryAccess,
+}
+
+impl RegionInfo {
+    pub(crate) const EMPTY: RegionInfo = RegionInfo {
+        name: "",
+        base: 0,
+        size: 0,
+        access: MemoryAccess::Read,
+    };
+    /// `partition.region`, as the checks name it.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+    /// Base address (4 KiB aligned, in board RAM).
+    pub const fn base(&self) -> u64 {
+        self.base
+    }
+    /// Size in bytes (whole 4 KiB pages).
+    pub const fn size(&self) -> u64 {
+        self.size
+    }
+    /// How the partition may access it.
+    pub const fn access(&self) -> MemoryAccess {
+        self.access
+    }
+}
+
+/// A device of the accepted map given to a partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrantInfo {
+    pub(crate) device: usize,
+    pub(crate) exclusive: bool,
+}
+
+impl GrantInfo {
+    pub(crate) const EMPTY: GrantInfo = GrantInfo {
+        device: 0,
+        exclusive: false,
+    };
+    /// The device's index in the accepted map (`Accepted::devices()`).
+    pub const fn device(&self) -> usize {
+        self.device
+    }
+    /// Given to this partition only (otherwise each partition given it sees
+    /// its own emulated instance).
+    pub const fn exclusive(&self) -> bool {
+        self.exclusive
+    }
+}
+
+/// One partition of an accepted set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartitionInfo {
+    pub(crate) name: &'static str,
+    pub(crate) id: u16,
+    pub(crate) uuid: u128,
+    pub(crate) contexts: u32,
+    pub(crate) regions: &'static [RegionInfo],
+    pub(crate) grants: &'static [GrantInfo],
+    pub(crate) interrupts: &'static [u32],
+}
+
+impl PartitionInfo {
+    pub(crate) const EMPTY: PartitionInfo = PartitionInfo {
+        name: "",
+        id: 0,
+        uuid: 0,
+        contexts: 0,
+        regions: &[],
+        grants: &[],
+        interrupts: &[],
+    };
+    /// Its name (`sp0`).
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+    /// Its FF-A partition id (0x8001..=0xffff).
+    pub const fn id(&self) -> u16 {
+        self.id
+    }
+    /// Its UUID.
+    pub const fn uuid(&self) -> u128 {
+        self.uuid
+    }
+    /// Its number of execution contexts (1..=the board's CPUs).
+    pub const fn contexts(&self) -> u32 {
+        self.contexts
+    }
+    /// Its memory regions, in declaration order.
+    pub const fn regions(&self) -> &'static [RegionInfo] {
+        self.regions
+    }
+    /// The devices it is given, in declaration order.
+    pub const fn grants(&self) -> &'static [GrantInfo] {
+        self.grants
+    }
+    /// The interrupts routed to it (each raised by a device it is given).
+    pub const fn interrupts(&self) -> &'static [u32] {
+        self.interrupts
     }
 }

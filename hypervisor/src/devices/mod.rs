@@ -3,7 +3,7 @@
 //! device of an address by binary search over windows sorted by base.
 use core::fmt;
 
-use programs::{DeviceInfo, DeviceKind};
+use programs::{DeviceInfo, DeviceKind, PartitionInfo};
 
 use crate::esr::Width;
 
@@ -77,8 +77,6 @@ pub enum BuildError {
     Overlap { a: &'static str, b: &'static str },
     /// A window of size zero or one that wraps the address space.
     BadWindow { name: &'static str },
-    /// A partition asked for a device the accepted map does not have.
-    NoSuchDevice { name: &'static str },
 }
 
 impl fmt::Display for BuildError {
@@ -105,12 +103,6 @@ impl fmt::Display for BuildError {
                 write!(
                     f,
                     "device {name}: rule `a window is non-empty and does not wrap`: bad base/size"
-                )
-            }
-            BuildError::NoSuchDevice { name } => {
-                write!(
-                    f,
-                    "device {name}: rule `partitions see only devices of the accepted map`: no such device"
                 )
             }
         }
@@ -306,19 +298,13 @@ impl<const N: usize> DeviceMap<N> {
         Ok(m)
     }
 
-    /// Build with the devices of `accepted` named in `names`.
-    pub fn build_named(
-        accepted: &'static [DeviceInfo],
-        names: &[&'static str],
-        epoch: u64,
-    ) -> Result<Self, BuildError> {
+    /// Build with the devices of the accepted map that partition `p` of the
+    /// same accepted configuration is given (a grant is an index into that
+    /// map, found by the checks; no names).
+    pub fn build_granted(accepted: &'static [DeviceInfo], p: &PartitionInfo, epoch: u64) -> Result<Self, BuildError> {
         let mut m = Self::new();
-        for &name in names {
-            let info = accepted
-                .iter()
-                .find(|d| d.name() == name)
-                .ok_or(BuildError::NoSuchDevice { name })?;
-            m.insert(info, epoch)?;
+        for g in p.grants() {
+            m.insert(&accepted[g.device()], epoch)?;
         }
         Ok(m)
     }
@@ -455,14 +441,13 @@ mod tests {
     }
 
     #[test]
-    fn named_subset_overlap_capacity() {
-        let m: DeviceMap<4> = DeviceMap::build_named(ACCEPTED.devices(), &["uart0"], 0).unwrap();
-        assert_eq!(m.len(), 1);
+    fn granted_subset_overlap_capacity() {
+        // sp1 is given uart0 and rtc0, not the GIC.
+        let sp1 = &ACCEPTED.partitions()[1];
+        let m: DeviceMap<4> = DeviceMap::build_granted(ACCEPTED.devices(), sp1, 0).unwrap();
+        assert_eq!(m.len(), sp1.grants().len());
         assert!(m.lookup(0x0800_0000).is_none());
-        assert_eq!(
-            DeviceMap::<4>::build_named(ACCEPTED.devices(), &["nope"], 0).unwrap_err(),
-            BuildError::NoSuchDevice { name: "nope" }
-        );
+        assert!(m.lookup(0x0900_0000).is_some());
         let full: DeviceMap<1> = DeviceMap::build(ACCEPTED.devices().iter().take(1), 0).unwrap();
         let mut full = full;
         let second = &ACCEPTED.devices()[1];

@@ -442,20 +442,64 @@ unsafe extern "C" {
 }
 
 /// The payloads, indexed by partition id.
+/// The names of the programs [`payloads`] returns, in its order.
+const PROGRAM_NAMES: [&str; 3] = ["sp0", "sp1", "sp2"];
+
+/// For each partition of the accepted configuration, in its order, the
+/// index of its program in [`payloads`]: found by name at compile time, so
+/// a partition without a program (or a program without a partition) fails
+/// the build, naming it.
+pub const PROGRAM_OF: [usize; super::sched::NUM_SP] = {
+    use programs::__private::typevm::message::Message;
+    use programs::__private::typevm::value::str_eq;
+    let parts = programs::board::ACCEPTED.partitions();
+    let mut of = [0; super::sched::NUM_SP];
+    let mut used = [false; PROGRAM_NAMES.len()];
+    let mut i = 0;
+    while i < parts.len() {
+        let mut k = 0;
+        while k < PROGRAM_NAMES.len() && !str_eq(PROGRAM_NAMES[k], parts[i].name()) {
+            k += 1;
+        }
+        if k == PROGRAM_NAMES.len() {
+            let mut m = Message::new();
+            m.push_str("partition `");
+            m.push_str(parts[i].name());
+            m.push_str("` of the accepted configuration has no program: add one named after it to `payloads.rs`");
+            panic!("{}", m.as_str());
+        }
+        of[i] = k;
+        used[k] = true;
+        i += 1;
+    }
+    let mut k = 0;
+    while k < used.len() {
+        if !used[k] {
+            let mut m = Message::new();
+            m.push_str("program `");
+            m.push_str(PROGRAM_NAMES[k]);
+            m.push_str("` in `payloads.rs` is no partition's: declare the partition in `programs/src/board.rs` or remove the program");
+            panic!("{}", m.as_str());
+        }
+        k += 1;
+    }
+    of
+};
+
 pub fn payloads() -> [Payload; 3] {
     [
         Payload {
-            name: "sp0",
+            name: PROGRAM_NAMES[0],
             start: &raw const sp0_payload_start,
             end: &raw const sp0_payload_end,
         },
         Payload {
-            name: "sp1",
+            name: PROGRAM_NAMES[1],
             start: &raw const sp1_payload_start,
             end: &raw const sp1_payload_end,
         },
         Payload {
-            name: "sp2",
+            name: PROGRAM_NAMES[2],
             start: &raw const sp2_payload_start,
             end: &raw const sp2_payload_end,
         },

@@ -13,8 +13,8 @@ use hypervisor::lifecycle::TransitionError;
 use hypervisor::linebuf::LineBuf;
 use hypervisor::sp::{BoardState, Partition};
 use hypervisor::stage2::{MemType, Perm, Stage2, Table};
-use programs::StateId;
 use programs::board::*;
+use programs::{MemoryAccess, StateId};
 
 use super::arch;
 use super::fatal;
@@ -23,21 +23,61 @@ use super::payloads::{abi, payloads};
 use super::vectors::{ExitKind, GuestRegs, run_guest};
 use crate::kprintln;
 
-pub const NUM_SP: usize = 3;
+/// The partitions of the accepted configuration (`programs::board::VirtPartitions`).
+pub const NUM_SP: usize = ACCEPTED.partitions().len();
 
-/// The partitions (lifecycle state + handler context), shared by all CPUs.
-pub static PARTITIONS: [Partition; NUM_SP] = [
-    Partition::new(0, "sp0"),
-    Partition::new(1, "sp1"),
-    Partition::new(2, "sp2"),
-];
+/// The partitions (lifecycle state + handler context), shared by all CPUs,
+/// one per partition of the accepted configuration, in its order.
+pub static PARTITIONS: [Partition; NUM_SP] = {
+    let mut ps = [const { Partition::new(0, "") }; NUM_SP];
+    let mut i = 0;
+    while i < NUM_SP {
+        ps[i] = Partition::new(i as u8, ACCEPTED.partitions()[i].name());
+        i += 1;
+    }
+    ps
+};
 
-/// Devices of the accepted map each partition sees, by name.
-const DEVICES: [&[&str]; NUM_SP] = [
-    &["uart0", "rtc0", "gicd", "gicr"],
-    &["uart0", "rtc0"],
-    &["uart0", "rtc0", "gicd"],
-];
+/// Most devices any partition is given: the capacity of a vCPU's device map.
+const MAX_GRANTS: usize = {
+    let (parts, mut max, mut i) = (ACCEPTED.partitions(), 0, 0);
+    while i < parts.len() {
+        if parts[i].grants().len() > max {
+            max = parts[i].grants().len();
+        }
+        i += 1;
+    }
+    max
+};
+
+// The payloads' boot ABI hands each partition one device address per kind
+// (x22..x25, `payloads.rs`), and every partition's memory must be one range
+// from its code region up (`layout::of`): both hold for the accepted
+// configuration, or the image does not build.
+const _: () = {
+    let (parts, devices) = (ACCEPTED.partitions(), ACCEPTED.devices());
+    let mut i = 0;
+    while i < parts.len() {
+        let grants = parts[i].grants();
+        let mut a = 0;
+        while a < grants.len() {
+            let mut b = a + 1;
+            while b < grants.len() {
+                if devices[grants[a].device()].kind() as u8 == devices[grants[b].device()].kind() as u8 {
+                    panic!(
+                        "a partition is given two devices of one kind: the payload boot ABI passes one address per kind (x22..x25)"
+                    );
+                }
+                b += 1;
+            }
+            a += 1;
+        }
+        if layout::of(&parts[i]).is_err() {
+            panic!("a partition's memory is not one range from its rx code region up, which the payload loader needs");
+        }
+        i += 1;
+    }
+};
 
 /// Stage-2 tables per partition: root (L1), one L2, one L3 for the code pages.
 const TABLES_PER_SP: usize = 4;
@@ -62,7 +102,7 @@ pub struct Vcpu {
     pub regs: GuestRegs,
     pub layout: SpLayout,
     pub vttbr: u64,
-    pub devices: DeviceMap<4>,
+    pub devices: DeviceMap<MAX_GRANTS>,
     line: LineBuf,
     boot_regs: [(usize, u64); 5],
     pub faults: u32,
@@ -129,8 +169,8 @@ pub struct Stats {
     pub unknown_regs: u64,
 }
 
-fn names_of(devices: &DeviceMap<4>) -> impl fmt::Display + '_ {
-    struct N<'a>(&'a DeviceMap<4>);
+fn names_of(devices: &DeviceMap<MAX_GRANTS>) -> impl fmt::Display + '_ {
+    struct N<'a>(&'a DeviceMap<MAX_GRANTS>);
     impl fmt::Display for N<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             for (i, s) in self.0.iter().enumerate() {
@@ -160,8 +200,9 @@ impl Runtime {
         let loads = payloads();
         let build_one = |i: usize| -> Result<Vcpu, fatal::InitError> {
             let p = &PARTITIONS[i];
-            let l = layout::plan(board, i).map_err(fatal::InitError::Layout)?;
-            let payload = &loads[i];
+            let config = &ACCEPTED.partitions()[i];
+            let l = layout::of(config).map_err(fatal::InitError::Layout)?;
+            let payload = &loads[super::payloads::PROGRAM_OF[i]];
             debug_assert_eq!(payload.name, p.name);
             let len = payload.end as u64 - payload.start as u64;
             if len > l.code_size {
@@ -171,8 +212,10 @@ impl Runtime {
                     max: l.code_size,
                 });
             }
-            // SAFETY: the partition's RAM `l.ram_base..+ram_size` lies in board
-            // RAM outside the image (layout::plan), is identity-mapped Normal
+            // SAFETY: the partition's RAM `l.ram_base..+ram_size` (its accepted
+            // regions) lies in board RAM outside the image and every other
+            // partition's memory (the checks `MemoryPlaced`, `MemoryDisjoint`),
+            // is identity-mapped Normal
             // memory at EL2, and nothing else uses it; the payload bytes are
             // `len` readable bytes of the image.
             unsafe {
@@ -188,16 +231,17 @@ impl Runtime {
                 s2.map(ipa, ipa, size, perm, MemType::Normal)
                     .map_err(|e| fatal::InitError::Stage2 { name: p.name, err: e })
             };
-            map(&mut s2, l.ram_base, l.code_size, Perm::ReadExec)?;
-            map(
-                &mut s2,
-                l.ram_base + l.code_size,
-                l.ram_size - l.code_size,
-                Perm::ReadWrite,
-            )?;
+            for r in config.regions() {
+                let perm = match r.access() {
+                    MemoryAccess::Read => Perm::ReadOnly,
+                    MemoryAccess::ReadWrite => Perm::ReadWrite,
+                    MemoryAccess::ReadExec => Perm::ReadExec,
+                };
+                map(&mut s2, r.base(), r.size(), perm)?;
+            }
             let vttbr = s2.vttbr(i as u8 + 1);
             let tables = s2.tables_used();
-            let devices = DeviceMap::<4>::build_named(ACCEPTED.devices(), DEVICES[i], epoch)
+            let devices = DeviceMap::<MAX_GRANTS>::build_granted(ACCEPTED.devices(), config, epoch)
                 .map_err(|e| fatal::InitError::Devices { name: p.name, err: e })?;
             let mut boot_regs = [(22, 0), (23, 0), (24, 0), (25, 0), (26, i as u64)];
             for s in devices.iter() {
@@ -233,7 +277,11 @@ impl Runtime {
             v.reset(false);
             Ok(v)
         };
-        let vcpus = [build_one(0)?, build_one(1)?, build_one(2)?];
+        let mut built = [const { None }; NUM_SP];
+        for (i, v) in built.iter_mut().enumerate() {
+            *v = Some(build_one(i)?);
+        }
+        let vcpus = built.map(|v| v.expect("every partition was built above"));
         arch::tlbi_all_el1();
         let freq = CNTFRQ_EL0.get();
         Ok(Runtime {

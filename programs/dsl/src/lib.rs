@@ -228,12 +228,16 @@ pub struct Board {
     pub ram: Window,
     pub devices: Window,
     pub image: Window,
+    /// The CPUs partitions' execution contexts run on (`cpus: N;`, 1 when
+    /// not given).
+    pub cpus: u64,
 }
 
 impl Board {
     /// The board record's fields in the order the checks read them
-    /// (`Field<U0>`..`Field<U5>`): RAM, device range and image, base then size.
-    pub fn fields(&self) -> [u64; 6] {
+    /// (`Field<U0>`..`Field<U6>`): RAM, device range and image, base then
+    /// size, then the number of CPUs.
+    pub fn fields(&self) -> [u64; 7] {
         [
             self.ram.base,
             self.ram.size,
@@ -241,6 +245,7 @@ impl Board {
             self.devices.size,
             self.image.base,
             self.image.size,
+            self.cpus,
         ]
     }
 }
@@ -252,10 +257,25 @@ impl Parse for Board {
         let name: Ident = input.parse()?;
         let body;
         braced!(body in input);
-        let (mut ram, mut devices, mut image) = (None, None, None);
+        let (mut ram, mut devices, mut image, mut cpus) = (None, None, None, None);
         while !body.is_empty() {
             let key: Ident = body.parse()?;
             body.parse::<Token![:]>()?;
+            if key == "cpus" {
+                let n: LitInt = body.parse()?;
+                body.parse::<Token![;]>()?;
+                let n: u64 = n.base10_parse()?;
+                if n == 0 || n > 256 {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("board `{name}`: `cpus: {n}`: a board has 1..=256 CPUs"),
+                    ));
+                }
+                if cpus.replace(n).is_some() {
+                    return Err(syn::Error::new(key.span(), "board field `cpus` given twice"));
+                }
+                continue;
+            }
             let w = window(&body)?;
             body.parse::<Token![;]>()?;
             let slot = match key.to_string().as_str() {
@@ -265,7 +285,7 @@ impl Parse for Board {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown board field `{other}` (expected `ram`, `devices`, `image`)"),
+                        format!("unknown board field `{other}` (expected `ram`, `devices`, `image`, `cpus`)"),
                     ));
                 }
             };
@@ -299,6 +319,7 @@ impl Parse for Board {
             ram: need(ram, "ram")?,
             devices: need(devices, "devices")?,
             image: need(image, "image")?,
+            cpus: cpus.unwrap_or(1),
             attrs,
             vis,
             name,
@@ -462,6 +483,259 @@ fn handler_context(t: &Type) -> syn::Result<(Type, Type)> {
     ))
 }
 
+/// Access a memory region grants: bits `r` = 1, `w` = 2, `x` = 4.
+pub const PERM_R: u64 = 1;
+/// See [`PERM_R`].
+pub const PERM_W: u64 = 2;
+/// See [`PERM_R`].
+pub const PERM_X: u64 = 4;
+
+/// One memory region of a partition: `name @ base + size perms`.
+pub struct Region {
+    pub name: Ident,
+    pub window: Window,
+    /// [`PERM_R`] | [`PERM_W`] | [`PERM_X`].
+    pub perms: u64,
+}
+
+/// One device given to a partition: `uart0` (shared: each partition that
+/// is given it sees its own emulated instance) or `exclusive uart0`.
+pub struct Grant {
+    pub device: Ident,
+    pub exclusive: bool,
+}
+
+/// One partition: `name: id N, uuid "…", contexts N { memory: ..; devices: ..; interrupts: ..; }`.
+pub struct Partition {
+    pub name: Ident,
+    /// Its FF-A partition id.
+    pub id: u64,
+    /// Its UUID, as (high, low) 64-bit halves.
+    pub uuid: (u64, u64),
+    /// Its number of execution contexts.
+    pub contexts: u64,
+    pub regions: Vec<Region>,
+    pub grants: Vec<Grant>,
+    /// Interrupt ids routed to it, with where they are written.
+    pub interrupts: Vec<(u64, proc_macro2::Span)>,
+}
+
+/// `partitions! { pub Name on DeviceMap { partition; .. } }`.
+pub struct Partitions {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    /// The device map the partitions are given devices of.
+    pub map: Path,
+    pub partitions: Vec<Partition>,
+}
+
+/// `"8-4-4-4-12"` hex digits as a 128-bit number.
+fn parse_uuid(lit: &syn::LitStr) -> syn::Result<(u64, u64)> {
+    let text = lit.value();
+    let groups: Vec<&str> = text.split('-').collect();
+    let shape_ok = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    if !shape_ok {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "`{text}` is not a UUID: expected 32 hex digits as 8-4-4-4-12, e.g. \"b4b5671e-4a90-4fe1-b81f-fb13dae1dacb\""
+            ),
+        ));
+    }
+    let v = u128::from_str_radix(&groups.concat(), 16).map_err(|e| syn::Error::new(lit.span(), e.to_string()))?;
+    if v == 0 {
+        return Err(syn::Error::new(
+            lit.span(),
+            "the nil UUID names no partition: give the partition its own UUID",
+        ));
+    }
+    Ok(((v >> 64) as u64, v as u64))
+}
+
+fn parse_perms(p: &Ident) -> syn::Result<u64> {
+    let text = p.to_string();
+    let mut perms = 0;
+    for c in text.chars() {
+        let bit = match c {
+            'r' => PERM_R,
+            'w' => PERM_W,
+            'x' => PERM_X,
+            _ => 0,
+        };
+        if bit == 0 || perms & bit != 0 {
+            return Err(syn::Error::new(
+                p.span(),
+                format!("`{text}`: a region's access is some of `r`, `w`, `x`, each once (`rx`, `rw`, `r`)"),
+            ));
+        }
+        perms |= bit;
+    }
+    if perms & PERM_W != 0 && perms & PERM_X != 0 {
+        return Err(syn::Error::new(
+            p.span(),
+            format!("`{text}`: a region is writable or executable, not both (stage-2 keeps W^X)"),
+        ));
+    }
+    if perms & PERM_R == 0 {
+        return Err(syn::Error::new(
+            p.span(),
+            format!("`{text}`: a mapped region is readable: add `r`"),
+        ));
+    }
+    Ok(perms)
+}
+
+impl Parse for Partition {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name: Ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let (mut id, mut uuid, mut contexts) = (None, None, None);
+        loop {
+            let key: Ident = input.parse()?;
+            match key.to_string().as_str() {
+                "id" => id = Some(input.parse::<LitInt>()?.base10_parse::<u64>()?),
+                "uuid" => uuid = Some(parse_uuid(&input.parse()?)?),
+                "contexts" => contexts = Some(input.parse::<LitInt>()?.base10_parse::<u64>()?),
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown partition property `{other}` (expected `id`, `uuid`, `contexts`)"),
+                    ));
+                }
+            }
+            if input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+            } else {
+                break;
+            }
+        }
+        let need = |what: &str| syn::Error::new(name.span(), format!("partition `{name}` needs `{what}`"));
+        let id = id.ok_or_else(|| need("id N"))?;
+        let uuid = uuid.ok_or_else(|| need("uuid \"…\""))?;
+        let contexts = contexts.ok_or_else(|| need("contexts N"))?;
+        let body;
+        braced!(body in input);
+        let (mut regions, mut grants, mut interrupts) = (None, None, None);
+        while !body.is_empty() {
+            let key: Ident = body.parse()?;
+            body.parse::<Token![:]>()?;
+            match key.to_string().as_str() {
+                "memory" => {
+                    let mut v = Vec::new();
+                    while !body.peek(Token![;]) {
+                        let rname: Ident = body.parse()?;
+                        body.parse::<Token![@]>()?;
+                        let w = window(&body)?;
+                        let perms = parse_perms(&body.parse()?)?;
+                        v.push(Region {
+                            name: rname,
+                            window: w,
+                            perms,
+                        });
+                        if !body.peek(Token![;]) {
+                            body.parse::<Token![,]>()?;
+                        }
+                    }
+                    distinct_names(v.iter().map(|r: &Region| &r.name), "memory region")?;
+                    regions = Some(v);
+                }
+                "devices" => {
+                    let mut v = Vec::new();
+                    while !body.peek(Token![;]) {
+                        let first: Ident = body.parse()?;
+                        let g = if first == "exclusive" && body.peek(Ident) {
+                            Grant {
+                                device: body.parse()?,
+                                exclusive: true,
+                            }
+                        } else {
+                            Grant {
+                                device: first,
+                                exclusive: false,
+                            }
+                        };
+                        v.push(g);
+                        if !body.peek(Token![;]) {
+                            body.parse::<Token![,]>()?;
+                        }
+                    }
+                    distinct_names(v.iter().map(|g: &Grant| &g.device), "granted device")?;
+                    grants = Some(v);
+                }
+                "interrupts" => {
+                    let mut v: Vec<(u64, proc_macro2::Span)> = Vec::new();
+                    while !body.peek(Token![;]) {
+                        let n: LitInt = body.parse()?;
+                        let irq = n.base10_parse()?;
+                        if let Some((_, first)) = v.iter().find(|(i, _)| *i == irq) {
+                            let mut e =
+                                syn::Error::new(n.span(), format!("interrupt {irq} is routed to `{name}` twice"));
+                            e.combine(syn::Error::new(*first, "first routing"));
+                            return Err(e);
+                        }
+                        v.push((irq, n.span()));
+                        if !body.peek(Token![;]) {
+                            body.parse::<Token![,]>()?;
+                        }
+                    }
+                    interrupts = Some(v);
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown partition field `{other}` (expected `memory`, `devices`, `interrupts`)"),
+                    ));
+                }
+            }
+            body.parse::<Token![;]>()?;
+        }
+        Ok(Partition {
+            regions: regions.ok_or_else(|| need("memory: name @ base + size access, ..;"))?,
+            grants: grants.unwrap_or_default(),
+            interrupts: interrupts.unwrap_or_default(),
+            name,
+            id,
+            uuid,
+            contexts,
+        })
+    }
+}
+
+impl Parse for Partitions {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let name: Ident = input.parse()?;
+        let on: Ident = input.parse()?;
+        if on != "on" {
+            return Err(syn::Error::new(
+                on.span(),
+                "expected `on DeviceMap` after the partition set's name",
+            ));
+        }
+        let map: Path = input.parse()?;
+        let body;
+        braced!(body in input);
+        let mut partitions = Vec::new();
+        while !body.is_empty() {
+            partitions.push(body.parse::<Partition>()?);
+        }
+        distinct_names(
+            core::iter::once(&name).chain(partitions.iter().map(|p: &Partition| &p.name)),
+            "partition",
+        )?;
+        Ok(Partitions {
+            attrs,
+            vis,
+            name,
+            map,
+            partitions,
+        })
+    }
+}
+
 /// A configuration file as `explain` reads it: every configuration macro
 /// invocation in it, by kind.
 #[derive(Default)]
@@ -471,6 +745,7 @@ pub struct ConfigFile {
     pub boards: Vec<Board>,
     pub devices: Vec<Devices>,
     pub handlers: Vec<Handlers>,
+    pub partitions: Vec<Partitions>,
 }
 
 impl ConfigFile {
@@ -497,6 +772,7 @@ impl ConfigFile {
                         "board" => self.boards.push(syn::parse2(tokens)?),
                         "devices" => self.devices.push(syn::parse2(tokens)?),
                         "transition_handlers" => self.handlers.push(syn::parse2(tokens)?),
+                        "partitions" => self.partitions.push(syn::parse2(tokens)?),
                         _ => {}
                     }
                 }

@@ -9,7 +9,9 @@
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Ts;
-use programs_dsl::{Board, Devices, Handlers, Lifecycle, States, hlist_type, typenum_tokens, vocabulary_identity};
+use programs_dsl::{
+    Board, Devices, Handlers, Lifecycle, Partitions, States, hlist_type, typenum_tokens, vocabulary_identity,
+};
 use quote::{quote, quote_spanned};
 use syn::{Ident, parse_macro_input};
 
@@ -281,6 +283,95 @@ pub fn devices(input: TokenStream) -> TokenStream {
     out.extend(located_checks(
         "device_checks",
         &quote!(::programs::devices::Input<#name>),
+        &name_str,
+        &items,
+    ));
+    out.into()
+}
+
+/// `partitions! { pub Name on Map { sp0: id N, uuid "…", contexts N { memory: ..; devices: ..; interrupts: ..; } .. } }`.
+#[proc_macro]
+pub fn partitions(input: TokenStream) -> TokenStream {
+    let set = parse_macro_input!(input as Partitions);
+    let tv = tv();
+    let (attrs, vis, name, map) = (&set.attrs, &set.vis, &set.name, &set.map);
+    let name_str = name.to_string();
+    let mut out = Ts::new();
+    let mut parts = Vec::new();
+    let mut items = Vec::new();
+    for p in &set.partitions {
+        let pn = &p.name;
+        items.push(named_key(pn));
+        let mut regions = Vec::new();
+        for r in &p.regions {
+            let ty = Ident::new(&format!("__{name}_{pn}_{}", r.name), r.name.span());
+            let shown = format!("{pn}.{}", r.name);
+            let fields = [num(r.perms), num(r.window.base), num(r.window.size)];
+            out.extend(quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                pub struct #ty;
+                impl #tv::value::Declared for #ty {
+                    type Form = #tv::value::RecordOf<::programs::__private::frunk::HList![#(#fields),*]>;
+                    const NAME: &'static str = #shown;
+                    const DISPLAY: #tv::value::Display = #tv::value::Display::Window;
+                }
+            });
+            regions.push(quote!(#ty));
+            let key = quote!(::programs::gate::ItemKey::Named(#shown));
+            items.push((key, r.name.span()));
+        }
+        let grants: Vec<Ts> = p
+            .grants
+            .iter()
+            .map(|g| {
+                let (d, e) = (&g.device, num(g.exclusive as u64));
+                quote!(::programs::partitions::Grant<#d, #e>)
+            })
+            .collect();
+        let irqs: Vec<Ts> = p.interrupts.iter().map(|(n, _)| num(*n)).collect();
+        let (region_cells, regions_ty) = nominal_list(&format!("__{name}_{pn}_Region"), &regions);
+        let (grant_cells, grants_ty) = nominal_list(&format!("__{name}_{pn}_Grant"), &grants);
+        let (irq_cells, irqs_ty) = nominal_list(&format!("__{name}_{pn}_Interrupt"), &irqs);
+        let fields = [
+            num(p.id),
+            num(p.uuid.0),
+            num(p.uuid.1),
+            num(p.contexts),
+            regions_ty,
+            grants_ty,
+            irqs_ty,
+        ];
+        let doc = format!(
+            "Partition `{pn}`: FF-A id {:#06x}, {} execution context(s) (declared in `{name}`).",
+            p.id, p.contexts
+        );
+        out.extend(quote! {
+            #region_cells
+            #grant_cells
+            #irq_cells
+            #tv::record!(
+                #[doc = #doc]
+                #[allow(non_camel_case_types)]
+                #vis struct #pn = [#(#fields),*] as #tv::value::Display::Name
+            );
+        });
+        parts.push(quote!(#pn));
+    }
+    let (part_cells, parts_ty) = nominal_list(&format!("__{name}Partition"), &parts);
+    out.extend(part_cells);
+    out.extend(quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #name;
+        impl ::programs::partitions::PartitionSet for #name {
+            const NAME: &'static str = #name_str;
+            type Partitions = #parts_ty;
+        }
+    });
+    out.extend(located_checks(
+        "partition_checks",
+        &quote!(::programs::partitions::Input<#name, #map>),
         &name_str,
         &items,
     ));

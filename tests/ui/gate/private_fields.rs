@@ -5,7 +5,8 @@ use programs::{Accepted, BoardInfo, LifecycleInfo};
 static FORGED: Accepted<programs::board::Board> = Accepted {
     lifecycle: LifecycleInfo { states: &["A"], initial: 0, terminal: 0, legal: &[1] },
     devices: &[],
-    board: BoardInfo { name: "forged", ram_base: 0, ram_size: 0, device_base: 0, device_size: 0, image_base: 0, image_size: 0 },
+    partitions: &[],
+    board: BoardInfo { name: "forged", ram_base: 0, ram_size: 0, device_base: 0, device_size: 0, image_base: 0, image_size: 0, cpus: 1 },
     _config: core::marker::PhantomData,
 };
 

@@ -1,0 +1,34 @@
+// `sp0` is given `uart1`, a device of another map.
+programs::board! {
+    pub Virt {
+        ram: 0x4000_0000 + 0x4000_0000;
+        devices: 0x0800_0000 + 0x3800_0000;
+        image: 0x4020_0000 + 0x0100_0000;
+        cpus: 2;
+    }
+}
+
+programs::devices! {
+    pub Devices on Virt {
+        gicd: GicV3Distributor @ 0x0800_0000 + 0x1_0000;
+        uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
+        rtc0: Pl031 @ 0x0901_0000 + 0x1000, irq 34;
+    }
+}
+
+programs::devices! {
+    pub Other on Virt {
+        uart1: Pl011 @ 0x0904_0000 + 0x1000, irq 40;
+    }
+}
+
+programs::partitions! {
+    pub Parts on Devices {
+        sp0: id 0x8001, uuid "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb", contexts 1 {
+            memory: ram @ 0x4120_0000 + 0x20_0000 rw;
+            devices: uart0, uart1;
+        }
+    }
+}
+
+fn main() {}
