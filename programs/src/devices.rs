@@ -362,7 +362,15 @@ where
             let mut j = 0;
             while j < i {
                 if typevm::value::str_eq(t[j].name(), t[i].name()) {
-                    duplicate_name(M::NAME, t[i].name());
+                    // The hypervisor and its users find a device by its
+                    // name, so a second one would never be found.
+                    crate::gate::refuse_duplicate_name(
+                        "map",
+                        M::NAME,
+                        "devices",
+                        t[i].name(),
+                        "devices are found by name: rename one of them",
+                    );
                 }
                 j += 1;
             }
@@ -378,21 +386,6 @@ where
         // The checks read the board's fields, so it is a record.
         _ => panic!("a board reflects as a record"),
     };
-}
-
-/// Refuse a map with two devices of one name: the hypervisor and its users
-/// find a device by its name, so a second one would never be found (the
-/// configuration macros refuse it at the name; this catches a hand-written
-/// map). Not generic, so the error's notes stay short.
-const fn duplicate_name(map: &str, name: &str) {
-    let mut m = typevm::message::Message::new();
-    m.push_str(crate::gate::REFUSES);
-    m.push_str(": map `");
-    m.push_str(map);
-    m.push_str("` has two devices named `");
-    m.push_str(name);
-    m.push_str("`\nhelp: devices are found by name: rename one of them");
-    panic!("{}", m.as_str());
 }
 
 /// The runtime facts of a reflected board record.

@@ -81,6 +81,26 @@ pub(crate) const fn word(v: &typevm::Val) -> u64 {
 /// which is which.
 pub(crate) const REFUSES: &str = "the link gate refuses this configuration";
 
+/// Refuse a configuration part (`map `VirtDevices``) holding two items of
+/// one name: the configuration macros refuse it at the name; this catches a
+/// hand-written part at reflection. Not generic, so the error's notes stay
+/// short.
+pub(crate) const fn refuse_duplicate_name(part: &str, part_name: &str, items: &str, name: &str, help: &str) -> ! {
+    let mut m = Message::new();
+    m.push_str(REFUSES);
+    m.push_str(": ");
+    m.push_str(part);
+    m.push_str(" `");
+    m.push_str(part_name);
+    m.push_str("` has two ");
+    m.push_str(items);
+    m.push_str(" named `");
+    m.push_str(name);
+    m.push_str("`\nhelp: ");
+    m.push_str(help);
+    panic!("{}", m.as_str());
+}
+
 /// Most checks in one group of the catalogue.
 pub const MAX_GROUP: usize = 16;
 

@@ -352,15 +352,25 @@ const fn record(v: &Val) -> &'static typevm::value::RecordInfo {
     }
 }
 
-const fn access_of(bits: u64) -> crate::model::MemoryAccess {
+const fn access_of(region: &str, bits: u64) -> crate::model::MemoryAccess {
     use crate::model::MemoryAccess;
     match bits {
         1 => MemoryAccess::Read,
         3 => MemoryAccess::ReadWrite,
         5 => MemoryAccess::ReadExec,
-        // `partitions!` writes only these (W^X, readable); a hand-written
-        // region with any other access is refused here.
-        _ => panic!("the link gate refuses this configuration: a memory region's access is `r`, `rw` or `rx`"),
+        // `partitions!` writes only these (W^X, readable); the checks do not
+        // read a region's access, so a hand-written region with any other is
+        // refused here.
+        _ => {
+            let mut m = typevm::message::Message::new();
+            m.push_str(crate::gate::REFUSES);
+            m.push_str(": memory region `");
+            m.push_str(region);
+            m.push_str("` has access ");
+            m.push_hex(bits);
+            m.push_str(", which is not `r` (1), `rw` (3) or `rx` (5)\nhelp: stage-2 keeps W^X and maps readable memory: give the region one of these");
+            panic!("{}", m.as_str());
+        }
     }
 }
 
@@ -411,7 +421,7 @@ where
                 assert!(ri < MAX_POOL, "a set of partitions has at most 256 memory regions");
                 regions[ri] = RegionInfo {
                     name: r.name,
-                    access: access_of(crate::devices::num_of(&r.fields[0])),
+                    access: access_of(r.name, crate::devices::num_of(&r.fields[0])),
                     base: crate::devices::num_of(&r.fields[1]),
                     size: crate::devices::num_of(&r.fields[2]),
                 };
@@ -464,7 +474,13 @@ where
             let mut j = 0;
             while j < k {
                 if typevm::value::str_eq(t[j].name, p.name) {
-                    duplicate_name(P::NAME, p.name);
+                    crate::gate::refuse_duplicate_name(
+                        "partition set",
+                        P::NAME,
+                        "partitions",
+                        p.name,
+                        "partitions are named in messages and logs: rename one of them",
+                    );
                 }
                 j += 1;
             }
@@ -486,17 +502,4 @@ const fn list_len(mut rest: Val) -> usize {
         rest = tail;
     }
     n
-}
-
-/// Refuse a set with two partitions of one name (`partitions!` refuses it
-/// at the name; this catches a hand-written set).
-const fn duplicate_name(set: &str, name: &str) {
-    let mut m = typevm::message::Message::new();
-    m.push_str(crate::gate::REFUSES);
-    m.push_str(": partition set `");
-    m.push_str(set);
-    m.push_str("` has two partitions named `");
-    m.push_str(name);
-    m.push_str("`\nhelp: partitions are named in messages and logs: rename one of them");
-    panic!("{}", m.as_str());
 }

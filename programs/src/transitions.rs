@@ -130,10 +130,3 @@ impl<C, F, T> Transition<C, F, T> {
         Transition { _proof: PhantomData }
     }
 }
-
-impl<C, F: crate::StateId, T: crate::StateId> Transition<C, F, T> {
-    /// The source state's id.
-    pub const FROM: u8 = F::ID;
-    /// The target state's id.
-    pub const TO: u8 = T::ID;
-}

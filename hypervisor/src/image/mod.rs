@@ -167,7 +167,7 @@ extern "C" fn secondary_main(cpu: u64) -> ! {
 /// Tries transitions of the table from states the partition is not in (it
 /// is Idle after booting); each must be refused by the compare-and-swap and
 /// leave the state unchanged. Transitions the table does not list cannot be
-/// tried: they do not compile (`tests/tests/typed_transitions.rs`).
+/// tried: they do not compile (`tests/tests/image_build.rs`).
 fn lifecycle_self_check() -> bool {
     let lc = ACCEPTED.lifecycle();
     let p = &PARTITIONS[0];

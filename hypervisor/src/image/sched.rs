@@ -53,8 +53,9 @@ const MAX_GRANTS: usize = {
 // The payloads' boot ABI hands each partition one device address per kind
 // (x22..x25, `payloads.rs`), and every partition's memory must be one range
 // from its code region up (`layout::of`): both hold for the accepted
-// configuration, or the image does not build.
+// configuration, or the image does not build, naming the partition.
 const _: () = {
+    use programs::__private::typevm::message::Message;
     let (parts, devices) = (ACCEPTED.partitions(), ACCEPTED.devices());
     let mut i = 0;
     while i < parts.len() {
@@ -63,17 +64,30 @@ const _: () = {
         while a < grants.len() {
             let mut b = a + 1;
             while b < grants.len() {
-                if devices[grants[a].device()].kind() as u8 == devices[grants[b].device()].kind() as u8 {
-                    panic!(
-                        "a partition is given two devices of one kind: the payload boot ABI passes one address per kind (x22..x25)"
-                    );
+                let (x, y) = (&devices[grants[a].device()], &devices[grants[b].device()]);
+                if x.kind() as u8 == y.kind() as u8 {
+                    let mut m = Message::new();
+                    m.push_str("partition `");
+                    m.push_str(parts[i].name());
+                    m.push_str("` is given `");
+                    m.push_str(x.name());
+                    m.push_str("` and `");
+                    m.push_str(y.name());
+                    m.push_str("`, both ");
+                    m.push_str(x.kind().name());
+                    m.push_str(": the payloads' boot ABI passes one device address per kind (x22..x25)");
+                    panic!("{}", m.as_str());
                 }
                 b += 1;
             }
             a += 1;
         }
         if layout::of(&parts[i]).is_err() {
-            panic!("a partition's memory is not one range from its rx code region up, which the payload loader needs");
+            let mut m = Message::new();
+            m.push_str("partition `");
+            m.push_str(parts[i].name());
+            m.push_str("`: the payload loader needs its memory as one range: its one `rx` region first (the program), the other regions contiguous after it");
+            panic!("{}", m.as_str());
         }
         i += 1;
     }

@@ -347,19 +347,40 @@ pub struct Devices {
     pub devices: Vec<Device>,
 }
 
+/// The head of a map or set: `#[attrs] vis Name on Target`, where `what`
+/// says what the target is for the error (`DeviceMap`, `BoardName`).
+fn named_on(input: ParseStream, target: &str, of: &str) -> syn::Result<(Vec<Attribute>, Visibility, Ident, Path)> {
+    let attrs = input.call(Attribute::parse_outer)?;
+    let vis: Visibility = input.parse()?;
+    let name: Ident = input.parse()?;
+    let on: Ident = input.parse()?;
+    if on != "on" {
+        return Err(syn::Error::new(
+            on.span(),
+            format!("expected `on {target}` after the {of}'s name"),
+        ));
+    }
+    Ok((attrs, vis, name, input.parse()?))
+}
+
+/// `item, item, ...` up to (not including) the next `;`, possibly empty.
+fn list_to_semicolon<T>(
+    input: ParseStream,
+    mut item: impl FnMut(ParseStream) -> syn::Result<T>,
+) -> syn::Result<Vec<T>> {
+    let mut v = Vec::new();
+    while !input.peek(Token![;]) {
+        v.push(item(input)?);
+        if !input.peek(Token![;]) {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(v)
+}
+
 impl Parse for Devices {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis: Visibility = input.parse()?;
-        let name: Ident = input.parse()?;
-        let on: Ident = input.parse()?;
-        if on != "on" {
-            return Err(syn::Error::new(
-                on.span(),
-                "expected `on BoardName` after the device map's name",
-            ));
-        }
-        let board: Path = input.parse()?;
+        let (attrs, vis, name, board) = named_on(input, "BoardName", "device map")?;
         let body;
         braced!(body in input);
         let mut devices = Vec::new();
@@ -623,31 +644,22 @@ impl Parse for Partition {
             body.parse::<Token![:]>()?;
             match key.to_string().as_str() {
                 "memory" => {
-                    let mut v = Vec::new();
-                    while !body.peek(Token![;]) {
-                        let rname: Ident = body.parse()?;
-                        body.parse::<Token![@]>()?;
-                        let w = window(&body)?;
-                        let perms = parse_perms(&body.parse()?)?;
-                        v.push(Region {
-                            name: rname,
-                            window: w,
-                            perms,
-                        });
-                        if !body.peek(Token![;]) {
-                            body.parse::<Token![,]>()?;
-                        }
-                    }
+                    let v = list_to_semicolon(&body, |b| {
+                        let name: Ident = b.parse()?;
+                        b.parse::<Token![@]>()?;
+                        let window = window(b)?;
+                        let perms = parse_perms(&b.parse()?)?;
+                        Ok(Region { name, window, perms })
+                    })?;
                     distinct_names(v.iter().map(|r: &Region| &r.name), "memory region")?;
                     regions = Some(v);
                 }
                 "devices" => {
-                    let mut v = Vec::new();
-                    while !body.peek(Token![;]) {
-                        let first: Ident = body.parse()?;
-                        let g = if first == "exclusive" && body.peek(Ident) {
+                    let v = list_to_semicolon(&body, |b| {
+                        let first: Ident = b.parse()?;
+                        Ok(if first == "exclusive" && b.peek(Ident) {
                             Grant {
-                                device: body.parse()?,
+                                device: b.parse()?,
                                 exclusive: true,
                             }
                         } else {
@@ -655,29 +667,21 @@ impl Parse for Partition {
                                 device: first,
                                 exclusive: false,
                             }
-                        };
-                        v.push(g);
-                        if !body.peek(Token![;]) {
-                            body.parse::<Token![,]>()?;
-                        }
-                    }
+                        })
+                    })?;
                     distinct_names(v.iter().map(|g: &Grant| &g.device), "granted device")?;
                     grants = Some(v);
                 }
                 "interrupts" => {
-                    let mut v: Vec<(u64, proc_macro2::Span)> = Vec::new();
-                    while !body.peek(Token![;]) {
-                        let n: LitInt = body.parse()?;
-                        let irq = n.base10_parse()?;
-                        if let Some((_, first)) = v.iter().find(|(i, _)| *i == irq) {
-                            let mut e =
-                                syn::Error::new(n.span(), format!("interrupt {irq} is routed to `{name}` twice"));
+                    let v = list_to_semicolon(&body, |b| {
+                        let n: LitInt = b.parse()?;
+                        Ok((n.base10_parse::<u64>()?, n.span()))
+                    })?;
+                    for (k, (irq, span)) in v.iter().enumerate() {
+                        if let Some((_, first)) = v[..k].iter().find(|(i, _)| i == irq) {
+                            let mut e = syn::Error::new(*span, format!("interrupt {irq} is routed to `{name}` twice"));
                             e.combine(syn::Error::new(*first, "first routing"));
                             return Err(e);
-                        }
-                        v.push((irq, n.span()));
-                        if !body.peek(Token![;]) {
-                            body.parse::<Token![,]>()?;
                         }
                     }
                     interrupts = Some(v);
@@ -705,17 +709,7 @@ impl Parse for Partition {
 
 impl Parse for Partitions {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis: Visibility = input.parse()?;
-        let name: Ident = input.parse()?;
-        let on: Ident = input.parse()?;
-        if on != "on" {
-            return Err(syn::Error::new(
-                on.span(),
-                "expected `on DeviceMap` after the partition set's name",
-            ));
-        }
-        let map: Path = input.parse()?;
+        let (attrs, vis, name, map) = named_on(input, "DeviceMap", "partition set")?;
         let body;
         braced!(body in input);
         let mut partitions = Vec::new();

@@ -1,13 +1,19 @@
-//! Typed transitions, end to end: remove `Blocked -> Preempted` from the
-//! board's lifecycle table in a copy of this workspace and check the
-//! hypervisor image there. The build must break at the handler declared for
-//! the removed transition and, once that handler goes too, at every line of
-//! the hypervisor that performs `Blocked -> Preempted`, with a message naming
-//! the transition; the untouched copy must build.
+//! The image's build against its configuration, end to end: edit the board's
+//! configuration in a copy of this workspace and check the hypervisor image
+//! there.
 //!
-//! The copy lives in the system temp directory (outside this workspace, so
-//! cargo reads only the copy's `.cargo/config.toml`), and its build output in
-//! `<workspace>/target/typed-transitions`, kept between runs.
+//! * Typed transitions: remove `Blocked -> Preempted` from the lifecycle
+//!   table. The build must break at the handler declared for it and, once
+//!   that handler goes too, at every line of the hypervisor that performs
+//!   `Blocked -> Preempted`, with a message naming the transition.
+//! * Partitions the image cannot load (the checks accept them; the image's
+//!   loader and payloads cannot run them): the build must break, naming the
+//!   partition.
+//!
+//! The untouched copy must build. A copy lives in the system temp directory
+//! (outside this workspace, so cargo reads only the copy's
+//! `.cargo/config.toml`), and its build output in
+//! `<workspace>/target/image-build/<test>`, kept between runs.
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -54,6 +60,13 @@ fn edit(file: &Path, what: &str, with: &str) {
     fs::write(file, text.replacen(what, with, 1)).unwrap();
 }
 
+/// The test a copy is for: its directory's name without the process id.
+fn test_of(copy: &Path) -> String {
+    let name = copy.file_name().unwrap().to_string_lossy();
+    name.rsplit_once('-')
+        .map_or(name.to_string(), |(test, _pid)| test.to_string())
+}
+
 /// `cargo check` the hypervisor image in the copy: (success, diagnostics).
 fn check_image(copy: &Path) -> (bool, String) {
     let out = Command::new(env!("CARGO"))
@@ -68,7 +81,13 @@ fn check_image(copy: &Path) -> (bool, String) {
             "aarch64-unknown-none",
             "--message-format=short",
         ])
-        .env("CARGO_TARGET_DIR", workspace().join("target").join("typed-transitions"))
+        // One build directory per test: cargo names a workspace member's
+        // artifacts by its path relative to the workspace, so two copies
+        // built in one directory would overwrite each other's.
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target").join("image-build").join(test_of(copy)),
+        )
         .env_remove("RUSTFLAGS")
         .output()
         .expect("run cargo check on the workspace copy");
@@ -101,16 +120,74 @@ fn lines_performing(root: &Path, dir: &Path, found: &mut BTreeSet<String>) {
     }
 }
 
-#[test]
-fn removing_a_transition_breaks_every_line_that_performs_it() {
-    let ws = workspace();
-    let copy = std::env::temp_dir().join(format!("typed-transitions-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&copy);
-    copy_tree(&ws, &copy);
-
-    // The untouched copy builds: what breaks below is the edit's doing.
+/// A fresh copy of the workspace named for `test`, checked to build as it is
+/// (so that what breaks afterwards is the edit's doing).
+fn building_copy(test: &str) -> PathBuf {
+    let copy = std::env::temp_dir().join(format!("{test}-{}", std::process::id()));
+    if copy.exists() {
+        fs::remove_dir_all(&copy).unwrap();
+    }
+    copy_tree(&workspace(), &copy);
     let (ok, stderr) = check_image(&copy);
     assert!(ok, "the unmodified workspace copy should build:\n{stderr}");
+    copy
+}
+
+/// The edits `(what, with)` of the copy's board configuration together
+/// break the image's build with `expected` among its errors; they are
+/// undone afterwards.
+fn edits_break(copy: &Path, edits: &[(&str, &str)], expected: &str) {
+    let path = copy.join("programs/src/board.rs");
+    let before = fs::read_to_string(&path).unwrap();
+    for (what, with) in edits {
+        edit(&path, what, with);
+    }
+    let (ok, stderr) = check_image(copy);
+    fs::write(&path, before).unwrap();
+    assert!(!ok, "the image built after {edits:?}");
+    assert!(stderr.contains(expected), "expected\n{expected}\nin\n{stderr}");
+}
+
+#[test]
+fn a_partition_the_image_cannot_load_fails_its_build() {
+    let copy = building_copy("image-partitions");
+    // A partition without a program.
+    edits_break(
+        &copy,
+        &[("        sp2: id", "        sp9: id")],
+        "partition `sp9` of the accepted configuration has no program: add one named after it to `payloads.rs`",
+    );
+    // Memory the checks accept but the payload loader cannot use: the data
+    // region first, the code region after it.
+    edits_break(
+        &copy,
+        &[(
+            "memory: code @ 0x4140_0000 + 0x1_0000 rx, data @ 0x4141_0000 + 0x1f_0000 rw;",
+            "memory: data @ 0x4140_0000 + 0x1f_0000 rw, code @ 0x415f_0000 + 0x1_0000 rx;",
+        )],
+        "partition `sp1`: the payload loader needs its memory as one range: its one `rx` region first",
+    );
+    // Two devices of one kind, for a boot ABI with one register per kind.
+    edits_break(
+        &copy,
+        &[
+            (
+                "        rtc0: Pl031 @ 0x0901_0000 + 0x1000, irq 34;\n",
+                "        rtc0: Pl031 @ 0x0901_0000 + 0x1000, irq 34;\n        uart1: Pl011 @ 0x0904_0000 + 0x1000, irq 40;\n",
+            ),
+            (
+                "            devices: uart0, rtc0;\n",
+                "            devices: uart0, rtc0, uart1;\n",
+            ),
+        ],
+        "partition `sp1` is given `uart0` and `uart1`, both Pl011: the payloads' boot ABI passes one device address per kind",
+    );
+    fs::remove_dir_all(&copy).unwrap();
+}
+
+#[test]
+fn removing_a_transition_breaks_every_line_that_performs_it() {
+    let copy = building_copy("image-transitions");
 
     // 1. The edge leaves the table: its handler has no transition any more.
     let board = copy.join("programs/src/board.rs");
