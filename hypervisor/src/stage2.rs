@@ -11,6 +11,18 @@ pub const BLOCK_2M: u64 = 2 << 20;
 pub const IPA_BITS: u32 = 39;
 const ENTRIES: usize = 512;
 
+/// The most tables mapping `[base, base + size)` can add to a tree: one
+/// level-2 table per 1 GiB it touches and one level-3 table per 2 MiB (an
+/// upper bound: tables shared with other mappings, and 2 MiB blocks, need
+/// fewer). How a configuration sizes its pools at compile time.
+pub const fn tables_for(base: u64, size: u64) -> usize {
+    if size == 0 {
+        return 0;
+    }
+    let last = base.saturating_add(size - 1);
+    ((last >> 30) - (base >> 30) + 1) as usize + ((last >> 21) - (base >> 21) + 1) as usize
+}
+
 /// One translation table.
 #[derive(Clone, Copy)]
 #[repr(C, align(4096))]

@@ -1,10 +1,9 @@
 //! The QEMU `virt` board configuration: the SP lifecycle the hypervisor
-//! drives, the virtual devices it emulates for partitions, and the Secure
-//! Partitions it boots with their memory and devices. Every check
-//! runs on these types while this file compiles; the hypervisor links only
-//! what [`crate::Accepted::CHECKED`] derives from them.
-
-use crate::devices::kinds::{GicV3Distributor, GicV3Redistributor, Pl011, Pl031};
+//! drives, the kinds of device the board has, the devices partitions are
+//! given (emulated or passed through), and the Secure Partitions it boots
+//! with their memory, devices and interrupts. Every check runs on these
+//! types while this file compiles; the hypervisor links only what
+//! [`crate::Accepted::CHECKED`] derives from them.
 
 crate::sp_states! {
     /// A state of a Secure Partition (FF-A's partition states, without `Aborted`).
@@ -29,6 +28,39 @@ crate::sp_lifecycle! {
     }
 }
 
+/// The kinds of device QEMU `virt` has (`use programs::board::kinds::*;`
+/// brings them and their set into scope).
+pub mod kinds {
+    crate::device_kinds! {
+        /// The kinds of device QEMU `virt` has, with the device-tree
+        /// compatibles `cargo board-from-dtb` reads them from.
+        pub VirtKinds {
+            /// ARM PrimeCell PL011 UART.
+            Pl011: trapped, spi, compatible "arm,pl011";
+            /// ARM PrimeCell PL031 real-time clock.
+            Pl031: trapped, spi, compatible "arm,pl031";
+            /// ARM PrimeCell PL061 GPIO controller, driven by the partition itself.
+            Pl061: passthrough, spi, compatible "arm,pl061";
+            /// GICv3 distributor: the `arm,gic-v3` node's first `reg`.
+            GicV3Distributor: trapped, singleton, compatible "arm,gic-v3" reg 0;
+            /// GICv3 redistributor region: the `arm,gic-v3` node's second `reg`.
+            GicV3Redistributor: trapped, compatible "arm,gic-v3" reg 1;
+            /// GICv3 interrupt translation service (never given to a partition:
+            /// it would let it send any LPI).
+            GicV3Its: trapped, compatible "arm,gic-v3-its";
+            /// virtio-mmio transport: 0x200 bytes, eight to a page.
+            VirtioMmio: trapped, spi, compatible "virtio,mmio";
+            /// QEMU firmware configuration interface (0x18 bytes).
+            FwCfg: trapped, compatible "qemu,fw-cfg-mmio";
+            /// CFI flash bank (each `reg` of the node is one bank).
+            CfiFlash: passthrough, compatible "cfi-flash";
+            /// PCIe host bridge configuration space (ECAM).
+            PciEcam: passthrough, compatible "pci-host-ecam-generic";
+        }
+    }
+}
+pub use kinds::*;
+
 crate::board! {
     /// QEMU `virt` as the hypervisor runs it (`-m 1G`): RAM from 1 GiB, device
     /// MMIO below it, the hypervisor image at 0x4020_0000 (QEMU puts the
@@ -38,6 +70,7 @@ crate::board! {
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
         cpus: 4;
+        kinds: VirtKinds;
     }
 }
 
@@ -48,17 +81,20 @@ crate::devices! {
         gicr: GicV3Redistributor @ 0x080a_0000 + 0x8_0000;
         uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
         rtc0: Pl031 @ 0x0901_0000 + 0x1000, irq 34;
+        gpio0: Pl061 @ 0x0903_0000 + 0x1000, irq 39;
     }
 }
 
 crate::partitions! {
     /// The Secure Partitions the hypervisor boots: each has 2 MiB of RAM
     /// after the image (its first 64 KiB hold its code), and its own
-    /// emulated instance of each device it is given.
+    /// emulated instance of each trapped device it is given; sp0 drives the
+    /// GPIO controller itself (passed through) and is routed its interrupt.
     pub VirtPartitions on VirtDevices {
         sp0: id 0x8001, uuid "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb", contexts 1 {
             memory: code @ 0x4120_0000 + 0x1_0000 rx, data @ 0x4121_0000 + 0x1f_0000 rw;
-            devices: uart0, rtc0, gicd, gicr;
+            devices: uart0, rtc0, gicd, gicr, exclusive gpio0;
+            interrupts: 39;
         }
         sp1: id 0x8002, uuid "6e6b3c7a-5f4c-4a34-9e2b-2c8f3f0d7a11", contexts 1 {
             memory: code @ 0x4140_0000 + 0x1_0000 rx, data @ 0x4141_0000 + 0x1f_0000 rw;
@@ -79,13 +115,14 @@ impl crate::Config for Board {
     type Partitions = VirtPartitions;
 }
 
-/// The device kinds this workspace's hypervisor emulates. The hypervisor
-/// pins this list to its `Device` enum at compile time (both ways), so the
-/// check "every device kind has an emulation" tells the truth.
+/// The device kinds this workspace's hypervisor emulates (trapped kinds of
+/// [`VirtKinds`]). The hypervisor pins this list to its `Device` enum at
+/// compile time (both ways), so the check "every trapped device given has
+/// an emulation" tells the truth.
 pub type Emulated = frunk::HList![Pl011, Pl031, GicV3Distributor, GicV3Redistributor];
 
 /// Is `kind` in [`Emulated`]?
-pub const fn emulated(kind: crate::DeviceKind) -> bool {
+pub const fn emulated(kind: &crate::KindInfo) -> bool {
     crate::devices::kinds_contain(<Emulated as typevm::value::Value>::VAL, kind)
 }
 

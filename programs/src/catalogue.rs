@@ -52,14 +52,15 @@ define_catalogue! {
         StatesDeclared, OneInitialState, NoDuplicateTransition, EveryStateReachable, NoDeadEnd, InitialNotEntered;
     /// The device map's checks.
     device_checks(devices, "programs::devices::Input<Map>"):
-        WindowsAligned, WindowsInDeviceRange, WindowsClearOfRamAndImage, WindowsDisjoint, InterruptsUnique,
-        InterruptsInRange, SingletonsOnce;
-    /// The check between the device map and the hypervisor's emulations.
-    emulation_checks(devices, "programs::devices::EmulationInput<Map, Emulated>"):
+        KindsOfBoard, WindowsAligned, SharedPagesTrapped, WindowsInDeviceRange, WindowsClearOfRamAndImage,
+        WindowsDisjoint, InterruptsUnique, InterruptsInRange, SingletonsOnce;
+    /// The check between the devices partitions are given and the
+    /// hypervisor's emulations.
+    emulation_checks(partitions, "programs::partitions::EmulationInput<Partitions, Emulated>"):
         KindsEmulated;
     /// The partitions' checks, against the device map and the board.
     partition_checks(partitions, "programs::partitions::Input<Partitions, Map>"):
-        PartitionIdsUnique, GrantsInMap, ExclusiveGrantsOnce, MemoryPlaced, MemoryDisjoint, InterruptsRouted,
+        PartitionIdsUnique, GrantsInMap, ExclusiveGrantsOnce, PassthroughGrantsExclusive, MemoryPlaced, MemoryDisjoint, InterruptsRouted,
         ContextsFitCpus;
     /// The check between a lifecycle table and its handler declaration.
     handler_checks(handlers, "programs::handlers::Input<Handlers>"):

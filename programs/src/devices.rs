@@ -1,50 +1,57 @@
-//! Device maps: the kind vocabulary, the types `board!` and `devices!`
-//! produce, the check programs, and the runtime device table derived from an
-//! accepted map.
+//! Device maps: kind sets, the types `device_kinds!`, `board!` and
+//! `devices!` produce, the check programs, and the runtime device table
+//! derived from an accepted map.
 //!
 //! A map reaches the checks as the VM's input stack, top first:
 //! `[devices, board]`. A device is a record named as the user named it
 //! (`uart0`) with fields `[kind, base, size, irq]` (`irq` 0: none); a kind is
-//! a record with fields `[id, singleton, irq class]` (class 0: raises no
-//! interrupt, 1: an SPI, 2: a PPI); the board is a record with fields
-//! `[ram base, ram size, device-range base, device-range size, image base,
-//! image size]`.
+//! a record with fields `[id, singleton, irq class, access, set]` (class 0:
+//! raises no interrupt, 1: an SPI, 2: a PPI; access 0: trapped, 1: passed
+//! through; `set` the record `[identity, number of kinds]` of the set that
+//! declares it); the board is a record with fields `[ram base, ram size,
+//! device-range base, device-range size, image base, image size, cpus, kind
+//! set]`.
 
-use typenum::{U0, U1, U2, U3, U4, U5, U6};
+use typenum::{U0, U1, U2, U3, U4, U5, U6, U7};
 use typevm::isa::{regs::*, *};
 use typevm::num;
 use typevm::value::{Val, Value};
 
-use crate::model::{BoardInfo, DeviceInfo, DeviceKind};
+use crate::model::{BoardInfo, DeviceInfo, IrqClass, KindAccess, KindInfo};
 
 /// The last address of the 64-bit space, where a range may end.
 type Max = num!(0xffff_ffff_ffff_ffff);
+/// The page-number bits of an address (4 KiB pages).
+type PageMask = num!(0xffff_ffff_ffff_f000);
 
-/// The kinds of device a map may name: records whose fields are
-/// `[id, singleton, irq class]`, ids as [`DeviceKind`] numbers them.
-pub mod kinds {
-    use typenum::{U0, U1, U2, U3, U4};
-    use typevm::value::Display;
-    typevm::record!(
-        /// ARM PL011 UART: raises an SPI.
-        pub struct Pl011 = [U0, U0, U1] as Display::Name
-    );
-    typevm::record!(
-        /// ARM PL031 RTC: raises an SPI.
-        pub struct Pl031 = [U1, U0, U1] as Display::Name
-    );
-    typevm::record!(
-        /// GICv3 distributor: one per board, raises nothing.
-        pub struct GicV3Distributor = [U2, U1, U0] as Display::Name
-    );
-    typevm::record!(
-        /// GICv3 redistributor region: raises nothing.
-        pub struct GicV3Redistributor = [U3, U0, U0] as Display::Name
-    );
-    typevm::record!(
-        /// virtio-mmio transport: raises an SPI.
-        pub struct VirtioMmio = [U4, U0, U1] as Display::Name
-    );
+/// A set of device kinds, as `device_kinds!` declares it: a board's
+/// vocabulary of devices (`board! { ..; kinds: Set; }`). The set itself is
+/// the record `[identity, number of kinds]` every one of its kinds names.
+pub trait KindSet: Value + 'static {
+    /// The set's name.
+    const NAME: &'static str;
+    /// The kind records, in id order.
+    type Kinds: Value;
+    /// How a device tree names devices of its kinds (`cargo board-from-dtb`).
+    const COMPATIBLES: &'static [Compatible];
+}
+
+/// A device-tree `compatible` that is a device of a kind of a set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compatible {
+    /// The kind's id in its set.
+    pub kind: u8,
+    /// The compatible string (`arm,pl011`).
+    pub compatible: &'static str,
+    /// The node's `reg` entry that is the device's window; `None`: every
+    /// entry is one device.
+    pub reg: Option<u8>,
+}
+
+/// The kind set of a board record (`board!` implements it from `kinds:`).
+pub trait BoardKinds {
+    /// The set.
+    type Kinds: KindSet;
 }
 
 /// A device map, as `devices!` declares it: its parts as types. The checks
@@ -61,22 +68,28 @@ pub trait DeviceMap: 'static {
 
 /// The VM input of a map's checks: `[devices, board]`, top first.
 pub type Input<M> = frunk::HList![<M as DeviceMap>::Devices, <M as DeviceMap>::Board];
-/// The input of [`KindsEmulated`]: `[devices, emulated kinds]`.
-pub type EmulationInput<M, E> = frunk::HList![<M as DeviceMap>::Devices, E];
 
 typevm::reason! {
-    /// A window not on a 4 KiB boundary.
-    pub MisalignedBase: "devices: windows aligned to the 4 KiB stage-2 granule",
-        "device {item} starts at {1}, which is not a multiple of 0x1000",
-        "stage-2 maps 4 KiB pages: move the window to a 4 KiB boundary";
-    /// A window whose size is not whole pages.
-    pub MisalignedSize: "devices: windows aligned to the 4 KiB stage-2 granule",
-        "device {item} has size {2}, which is not a multiple of 0x1000",
-        "stage-2 maps 4 KiB pages: make the size a multiple of 0x1000";
+    /// A device of a kind its board does not declare.
+    pub KindNotOfBoard: "devices: every device's kind is one of its board's kinds",
+        "device {0} is a {0.0} of another kind set, not of {1.7}, the kinds of board {1}",
+        "use the kind of that name from {1.7}, or declare the kind in {1.7} (`device_kinds!`)";
+    /// A passed-through window not on a 4 KiB boundary.
+    pub MisalignedBase: "devices: passed-through windows aligned to the 4 KiB stage-2 granule",
+        "device {item} is a {0}, passed through, and starts at {1}, which is not a multiple of 0x1000",
+        "a passed-through window is mapped into stage-2 by 4 KiB pages: move it to a 4 KiB boundary, or make its kind `trapped`";
+    /// A passed-through window whose size is not whole pages.
+    pub MisalignedSize: "devices: passed-through windows aligned to the 4 KiB stage-2 granule",
+        "device {item} is a {0}, passed through, and has size {2}, which is not a multiple of 0x1000",
+        "a passed-through window is mapped into stage-2 by 4 KiB pages: make its size a multiple of 0x1000, or make its kind `trapped`";
     /// A window of size 0.
-    pub EmptyWindow: "devices: windows aligned to the 4 KiB stage-2 granule",
+    pub EmptyWindow: "devices: windows not empty",
         "device {item} has an empty window",
-        "give the window a size of at least 0x1000";
+        "give the window the size of the device's registers";
+    /// A passed-through window sharing a page with another window.
+    pub PassthroughSharesPage: "devices: windows sharing a 4 KiB page are all trapped",
+        "device {0} shares a 4 KiB page with device {1}, and one of the two is passed through",
+        "a passed-through window is mapped page by page, which would expose the other device: move one of them to its own page, or make both kinds `trapped`";
     /// A window outside the board's device range.
     pub OutsideDeviceRange: "devices: every window inside the board's device range",
         "device {0} lies outside the device address range of board {1}",
@@ -121,26 +134,54 @@ typevm::reason! {
     pub SecondSingleton: "devices: singleton kinds appear once",
         "device {item} is a second {0}; a board has exactly one",
         "remove one of them";
-    /// A kind the hypervisor cannot emulate.
-    pub NotEmulated: "devices: every device kind has an emulation",
-        "device {item} is a {0}, which the hypervisor does not emulate",
-        "remove the device, or add an emulation of its kind to the hypervisor";
 }
 
 typevm::program! {
-    /// Base and size are multiples of 4 KiB, and the size is not 0.
+    /// Every device's kind is one of the kinds its board declares: the
+    /// kind's set is the board's (same identity) and its id is in range.
+    pub KindsOfBoard = [
+        Store<R0>, Store<R1>,
+        Load<R1>, Field<U7>, Dup, Field<U0>, Store<R5>, Field<U1>, Store<R6>,   // r5 = set identity, r6 = kinds
+        Load<R0>,
+        dev: Uncons, Jz<@done>,                                    // tail, d
+            Dup, Field<U0>, Field<U4>, Field<U0>, Load<R5>, Eq, Jz<@foreign>,
+            Dup, Field<U0>, Field<U0>, Load<R6>, Lt, Jz<@foreign>,
+            Pop, Jmp<@dev>,
+        foreign: Load<R1>, Push<U0>, Report2<KindNotOfBoard>, Jmp<@dev>,
+        done: Halt,
+    ];
+
+    /// No window is empty, and a passed-through window is whole 4 KiB
+    /// pages (stage-2 maps it page by page); a trapped window may be any
+    /// size, as QEMU's 0x200-byte virtio-mmio transports are.
     pub WindowsAligned = [
         Store<R0>, Pop, Load<R0>,
-        // The common case first: base and size aligned, size not 0.
         dev: Uncons, Jz<@done>,                                    // tail, d
-            Dup, Field<U1>, Over, Field<U2>, Dup, Jz<@empty>,      // tail, d, base, size
-            Or, Push<num!(0xfff)>, And, Jnz<@odd>,
-            Pop, Jmp<@dev>,
-        empty: Pop, Pop,
+            Dup, Field<U2>, Jz<@empty>,
+            Dup, Field<U0>, Field<U3>, Jz<@fine>,                  // trapped
+            Dup, Field<U1>, Over, Field<U2>, Or, Push<num!(0xfff)>, And, Jnz<@odd>,
+        fine: Pop, Jmp<@dev>,
+        empty: Push<U0>, Report<EmptyWindow>, Jmp<@dev>,
         odd: Dup, Dup, Field<U1>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedBase>,
-            Dup, Dup, Field<U2>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedSize>,
-            Dup, Field<U2>, Push<U0>, Eq, Push<U0>, Eq, Report<EmptyWindow>,
+            Dup, Field<U2>, Push<num!(0xfff)>, And, Push<U0>, Eq, Report<MisalignedSize>,
             Jmp<@dev>,
+        done: Halt,
+    ];
+
+    /// Windows that share a 4 KiB page are all trapped. A map lists its
+    /// devices in address order, so each window is compared with the one
+    /// before it (`r4`): they share the page `d` starts in (`r3`) when the
+    /// previous one starts in it or reaches into it.
+    pub SharedPagesTrapped = [
+        Store<R0>, Pop, Load<R0>,
+        Uncons, Jz<@done>, Store<R4>,                              // tail
+        dev: Uncons, Jz<@done>,                                    // tail, d
+            Dup, Field<U1>, Push<PageMask>, And, Store<R3>,
+            Load<R4>, Field<U1>, Load<R3>, Lt, Jz<@shares>,        // the previous starts in the page
+            Load<R3>, Load<R4>, Field<U1>, Sub, Load<R4>, Field<U2>, Lt, Jz<@next>,
+        shares: Dup, Field<U0>, Field<U3>, Load<R4>, Field<U0>, Field<U3>, Or, Jz<@next>,
+            Dup, Load<R4>, Push<U0>, Report2<PassthroughSharesPage>,
+        next: Store<R4>, Jmp<@dev>,
         done: Halt,
     ];
 
@@ -268,42 +309,95 @@ typevm::program! {
         done: Halt,
     ];
 
-    /// Every device's kind is one the hypervisor emulates. Input:
-    /// `[devices, emulated kinds]`.
-    pub KindsEmulated = [
-        Store<R0>, Store<R1>,
-        Load<R1>,
-        kind: Uncons, Jz<@devices>, Field<U0>, SetBit<R5>, Jmp<@kind>,
-        devices: Load<R0>,
-        dev: Uncons, Jz<@done>,
-            Dup, Field<U0>, Field<U0>, TestBit<R5>, Report<NotEmulated>, Jmp<@dev>,
-        done: Halt,
-    ];
 }
 
-/// The runtime entry of a reflected device record.
-pub const fn device_info(device: &Val) -> DeviceInfo {
+/// The runtime facts of a reflected kind record `[id, singleton, irq
+/// class, access, set]`.
+pub const fn kind_info(kind: &Val) -> KindInfo {
+    let Val::Rec(k) = kind else {
+        panic!("a kind is a record `[id, singleton, irq class, access, set]`");
+    };
+    assert!(
+        k.fields.len() == 5,
+        "a kind is a record `[id, singleton, irq class, access, set]`"
+    );
+    let Val::Rec(set) = &k.fields[4] else {
+        panic!("a kind's field 4 is its set's record `[identity, number of kinds]`");
+    };
+    let id = num_of(&k.fields[0]);
+    assert!(id < 64, "a kind set holds at most 64 kinds");
+    KindInfo {
+        name: k.name,
+        id: id as u8,
+        set: num_of(&set.fields[0]),
+        singleton: num_of(&k.fields[1]) != 0,
+        irq: match num_of(&k.fields[2]) {
+            0 => IrqClass::None,
+            1 => IrqClass::Spi,
+            2 => IrqClass::Ppi,
+            // `device_kinds!` writes 0, 1 or 2; anything else is a hand-made record.
+            _ => panic!("a kind's interrupt class is 0 (none), 1 (SPI) or 2 (PPI)"),
+        },
+        access: match num_of(&k.fields[3]) {
+            0 => KindAccess::Trapped,
+            1 => KindAccess::Passthrough,
+            // `device_kinds!` writes 0 or 1; anything else is a hand-made record.
+            _ => panic!("a kind's access is 0 (trapped) or 1 (passed through)"),
+        },
+    }
+}
+
+/// The kinds of a set's list, in id order; refuses a list whose records
+/// are not numbered by their place, or name another set.
+const fn kinds_table(set: &str, kinds: Val) -> ([KindInfo; 64], usize) {
+    let mut t = [KindInfo::EMPTY; 64];
+    let (mut rest, mut n) = (kinds, 0);
+    while let Some((k, tail)) = rest.uncons() {
+        assert!(n < 64, "a kind set holds at most 64 kinds");
+        t[n] = kind_info(&k);
+        if t[n].id as usize != n || (n > 0 && t[n].set != t[0].set) {
+            let mut m = typevm::message::Message::new();
+            m.push_str(crate::gate::REFUSES);
+            m.push_str(": kind set `");
+            m.push_str(set);
+            m.push_str("` lists `");
+            m.push_str(t[n].name);
+            m.push_str("` out of its place or from another set (declare kind sets with `device_kinds!`)");
+            panic!("{}", m.as_str());
+        }
+        n += 1;
+        rest = tail;
+    }
+    (t, n)
+}
+
+/// The runtime entry of a reflected device record, whose kind must be the
+/// record its board's set declares at the kind's id (`kinds`): a
+/// look-alike kind record is refused, since the checks trusted its fields.
+pub const fn device_info(device: &Val, kinds: Val) -> DeviceInfo {
     let Val::Rec(r) = device else {
         panic!("a device reflects as a record");
     };
-    let kind = match r.fields[0] {
-        Val::Rec(k) => match DeviceKind::from_id(num_of(&k.fields[0])) {
-            // A kind is one of the records in `kinds`, not a look-alike: the
-            // checks read its singleton and interrupt-class fields, and the
-            // runtime trusts them.
-            Some(kind) if r.fields[0].same(&kind.record()) => kind,
-            _ => {
-                let mut m = typevm::message::Message::new();
-                m.push_str("the link gate refuses this configuration: device `");
-                m.push_str(r.name);
-                m.push_str("` is a `");
-                m.push_str(k.name);
-                m.push_str("`, which is not one of the device kinds of `programs::devices::kinds` (a look-alike record: the checks trusted its fields)");
-                panic!("{}", m.as_str());
-            }
-        },
-        _ => panic!("a device's field 0 is its kind"),
-    };
+    let kind = kind_info(&r.fields[0]);
+    let mut declared = false;
+    let (mut rest, mut n) = (kinds, 0);
+    while let Some((k, tail)) = rest.uncons() {
+        if n == kind.id as usize {
+            declared = r.fields[0].same(&k);
+        }
+        n += 1;
+        rest = tail;
+    }
+    if !declared {
+        let mut m = typevm::message::Message::new();
+        m.push_str(crate::gate::REFUSES);
+        m.push_str(": device `");
+        m.push_str(r.name);
+        m.push_str("` is a `");
+        m.push_str(kind.name);
+        m.push_str("`, which is not the kind its board's set declares at that place (a look-alike record: the checks trusted its fields)");
+        panic!("{}", m.as_str());
+    }
     let irq = num_of(&r.fields[3]);
     assert!(irq <= u32::MAX as u64, "an interrupt id fits in 32 bits");
     DeviceInfo {
@@ -347,18 +441,24 @@ typevm::program! {
 /// record the checks compared the windows with). Crate-private: the gate is
 /// the only way to it from outside.
 pub(crate) struct Reflected<M>(core::marker::PhantomData<M>);
+/// The kind set of a map's board.
+type SetOf<M> = <<M as DeviceMap>::Board as BoardKinds>::Kinds;
 impl<M: DeviceMap> Reflected<M>
 where
     Input<M>: crate::gate::Reflects<ReflectMap>,
-    M::Board: Value,
+    M::Board: Value + BoardKinds,
 {
     const OUT: typevm::reflect::Output = <Input<M> as crate::gate::Reflects<ReflectMap>>::OUTPUT;
     const LEN: usize = crate::gate::word(&Self::OUT.r0) as usize;
+    const KINDS_VAL: Val = <<SetOf<M> as KindSet>::Kinds as Value>::VAL;
+    const KINDS_TABLE: ([KindInfo; 64], usize) = kinds_table(<SetOf<M> as KindSet>::NAME, Self::KINDS_VAL);
+    /// The board's kinds, in id order.
+    const KINDS: &'static [KindInfo] = Self::KINDS_TABLE.0.split_at(Self::KINDS_TABLE.1).0;
     const TABLE: [DeviceInfo; 256] = {
         let mut t = [DeviceInfo::EMPTY; 256];
         let mut i = 0;
         while i < Self::LEN {
-            t[i] = device_info(&Self::OUT.memory[i]);
+            t[i] = device_info(&Self::OUT.memory[i], Self::KINDS_VAL);
             let mut j = 0;
             while j < i {
                 if typevm::value::str_eq(t[j].name(), t[i].name()) {
@@ -382,14 +482,22 @@ where
     pub const DEVICES: &'static [DeviceInfo] = Self::TABLE.split_at(Self::LEN).0;
     /// The board the checks compared the windows with.
     pub const BOARD: BoardInfo = match <M::Board as Value>::VAL {
-        Val::Rec(r) => board_info(r),
+        Val::Rec(r) => board_info(r, Self::KINDS),
         // The checks read the board's fields, so it is a record.
         _ => panic!("a board reflects as a record"),
     };
 }
 
-/// The runtime facts of a reflected board record.
-pub const fn board_info(board: &typevm::value::RecordInfo) -> BoardInfo {
+/// The runtime facts of a reflected board record `[ram base, ram size,
+/// device-range base, device-range size, image base, image size, cpus, kind
+/// set]`, whose set's kinds are `kinds`.
+pub const fn board_info(board: &typevm::value::RecordInfo, kinds: &'static [KindInfo]) -> BoardInfo {
+    assert!(
+        board.fields.len() == 8,
+        "a board is a record `[ram base, ram size, device base, device size, image base, image size, cpus, kind set]` (`board!`)"
+    );
+    let cpus = num_of(&board.fields[6]);
+    assert!(cpus >= 1 && cpus <= 256, "a board has 1..=256 CPUs");
     BoardInfo {
         name: board.name,
         ram_base: num_of(&board.fields[0]),
@@ -398,25 +506,16 @@ pub const fn board_info(board: &typevm::value::RecordInfo) -> BoardInfo {
         device_size: num_of(&board.fields[3]),
         image_base: num_of(&board.fields[4]),
         image_size: num_of(&board.fields[5]),
-        // `board!` declares the CPUs (1 unless `cpus:` says more); a
-        // hand-written board record of six fields has one.
-        cpus: if board.fields.len() > 6 {
-            let n = num_of(&board.fields[6]);
-            assert!(n >= 1 && n <= 256, "a board has 1..=256 CPUs");
-            n as u32
-        } else {
-            1
-        },
+        cpus: cpus as u32,
+        kinds,
     }
 }
 
-/// Does the reflected list of kind records `kinds` contain `kind`?
-pub const fn kinds_contain(kinds: Val, kind: DeviceKind) -> bool {
+/// Is `kind` in the reflected list of kind records `kinds`?
+pub const fn kinds_contain(kinds: Val, kind: &KindInfo) -> bool {
     let mut rest = kinds;
     while let Some((k, tail)) = rest.uncons() {
-        if let Val::Rec(r) = k
-            && num_of(&r.fields[0]) == kind as u64
-        {
+        if kind_info(&k).is(kind) {
             return true;
         }
         rest = tail;

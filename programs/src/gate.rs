@@ -367,16 +367,16 @@ type LifecycleInput<C> = lifecycle::Input<<C as Config>::Lifecycle>;
 type DevicesInput<C> = devices::Input<<C as Config>::Devices>;
 /// The partition checks' input of a configuration.
 type PartitionsInput<C> = crate::partitions::Input<<C as Config>::Partitions, <C as Config>::Devices>;
-/// The emulation check's input: the map's devices and the kinds the
-/// hypervisor emulates.
-type EmulationInput<C> = devices::EmulationInput<<C as Config>::Devices, crate::board::Emulated>;
+/// The emulation check's input: the partitions (with the devices they are
+/// given) and the kinds the hypervisor emulates.
+type EmulationInput<C> = crate::partitions::EmulationInput<<C as Config>::Partitions, crate::board::Emulated>;
 
 impl<C> Accepted<C>
 where
     C: Config,
     LifecycleInput<C>: PassesAll<lifecycle_checks::Programs> + Reflects<lifecycle::ReflectTable>,
     DevicesInput<C>: PassesAll<device_checks::Programs> + Reflects<devices::ReflectMap>,
-    <C::Devices as DeviceMap>::Board: typevm::value::Value,
+    <C::Devices as DeviceMap>::Board: typevm::value::Value + devices::BoardKinds,
     EmulationInput<C>: PassesAll<emulation_checks::Programs>,
     PartitionsInput<C>: PassesAll<partition_checks::Programs> + Reflects<crate::partitions::ReflectPartitions>,
 {
@@ -397,15 +397,16 @@ where
             &<DevicesInput<C> as PassesAll<device_checks::Programs>>::FAILURES,
             map,
         );
-        add_failures(
-            &mut refusal,
-            &<EmulationInput<C> as PassesAll<emulation_checks::Programs>>::FAILURES,
-            map,
-        );
+        let partitions = <C::Partitions as crate::partitions::PartitionSet>::NAME;
         add_failures(
             &mut refusal,
             &<PartitionsInput<C> as PassesAll<partition_checks::Programs>>::FAILURES,
-            <C::Partitions as crate::partitions::PartitionSet>::NAME,
+            partitions,
+        );
+        add_failures(
+            &mut refusal,
+            &<EmulationInput<C> as PassesAll<emulation_checks::Programs>>::FAILURES,
+            partitions,
         );
         refuse(&refusal);
         Accepted {

@@ -36,7 +36,7 @@ pub use gate::{Accepted, Config};
 pub use handlers::HandlerTable;
 pub use lifecycle::{StateId, StateOf};
 pub use model::*;
-pub use programs_macros::{board, devices, partitions, sp_lifecycle, sp_states, transition_handlers};
+pub use programs_macros::{board, device_kinds, devices, partitions, sp_lifecycle, sp_states, transition_handlers};
 pub use transitions::{Lists, Transition};
 
 #[doc(hidden)]

@@ -4,71 +4,83 @@
 //! outside this crate can make one, so a table that reaches the hypervisor
 //! is one the checks saw.
 
-/// The kinds of virtual device a device map may name.
-///
-/// The vocabulary is larger than what the hypervisor emulates on purpose: the
-/// check "every device kind used has an emulation" rejects a map that names a
-/// kind the hypervisor cannot emulate (today `VirtioMmio`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum DeviceKind {
-    /// ARM PrimeCell PL011 UART.
-    Pl011 = 0,
-    /// ARM PrimeCell PL031 real-time clock.
-    Pl031 = 1,
-    /// GICv3 distributor (a singleton on a board).
-    GicV3Distributor = 2,
-    /// GICv3 redistributor region (one frame pair per CPU).
-    GicV3Redistributor = 3,
-    /// virtio-mmio transport (named by boards, not emulated by this hypervisor).
-    VirtioMmio = 4,
+/// How the hypervisor gives a partition a device of a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KindAccess {
+    /// Left out of stage-2: every access traps and the hypervisor emulates
+    /// the device, one instance per partition given it.
+    Trapped,
+    /// Mapped into the one partition given it, as device memory.
+    Passthrough,
 }
 
-impl DeviceKind {
-    /// Every kind, in id order.
-    pub const ALL: [DeviceKind; 5] = [
-        DeviceKind::Pl011,
-        DeviceKind::Pl031,
-        DeviceKind::GicV3Distributor,
-        DeviceKind::GicV3Redistributor,
-        DeviceKind::VirtioMmio,
-    ];
+/// The interrupt a device of a kind raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IrqClass {
+    /// None.
+    None,
+    /// A shared peripheral interrupt (32..=1019).
+    Spi,
+    /// A private peripheral interrupt (16..=31).
+    Ppi,
+}
 
-    /// The kind with the given numeric id, as the type program numbers them.
-    pub const fn from_id(id: u64) -> Option<DeviceKind> {
-        match id {
-            0 => Some(DeviceKind::Pl011),
-            1 => Some(DeviceKind::Pl031),
-            2 => Some(DeviceKind::GicV3Distributor),
-            3 => Some(DeviceKind::GicV3Redistributor),
-            4 => Some(DeviceKind::VirtioMmio),
-            // Ids come from the kind marker types below, which only use 0..=4.
-            _ => None,
-        }
+/// A kind of device, as a board's kind set (`device_kinds!`) declares it.
+/// Two kinds are the same only if they are the same declaration: same set,
+/// same name, same properties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KindInfo {
+    pub(crate) name: &'static str,
+    pub(crate) id: u8,
+    pub(crate) set: u64,
+    pub(crate) singleton: bool,
+    pub(crate) irq: IrqClass,
+    pub(crate) access: KindAccess,
+}
+
+impl KindInfo {
+    pub(crate) const EMPTY: KindInfo = KindInfo {
+        name: "",
+        id: 0,
+        set: 0,
+        singleton: false,
+        irq: IrqClass::None,
+        access: KindAccess::Trapped,
+    };
+
+    /// The kind declared as the record `K` (a kind of a `device_kinds!`
+    /// set): how the hypervisor names the kinds it emulates.
+    pub const fn of<K: typevm::value::Value>() -> KindInfo {
+        crate::devices::kind_info(&K::VAL)
     }
-
-    /// The kind's record, as the checks read it.
-    pub const fn record(self) -> typevm::Val {
-        use crate::devices::kinds;
-        use typevm::value::Value;
-        match self {
-            DeviceKind::Pl011 => <kinds::Pl011 as Value>::VAL,
-            DeviceKind::Pl031 => <kinds::Pl031 as Value>::VAL,
-            DeviceKind::GicV3Distributor => <kinds::GicV3Distributor as Value>::VAL,
-            DeviceKind::GicV3Redistributor => <kinds::GicV3Redistributor as Value>::VAL,
-            DeviceKind::VirtioMmio => <kinds::VirtioMmio as Value>::VAL,
-        }
+    /// Its name (`Pl011`).
+    pub const fn name(&self) -> &'static str {
+        self.name
     }
-
-    /// The name users write in `devices!`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            DeviceKind::Pl011 => "Pl011",
-            DeviceKind::Pl031 => "Pl031",
-            DeviceKind::GicV3Distributor => "GicV3Distributor",
-            DeviceKind::GicV3Redistributor => "GicV3Redistributor",
-            DeviceKind::VirtioMmio => "VirtioMmio",
-        }
+    /// Its place in its set.
+    pub const fn id(&self) -> u8 {
+        self.id
+    }
+    /// At most one device of this kind on a board.
+    pub const fn singleton(&self) -> bool {
+        self.singleton
+    }
+    /// The interrupt its devices raise.
+    pub const fn irq(&self) -> IrqClass {
+        self.irq
+    }
+    /// Trapped and emulated, or passed through.
+    pub const fn access(&self) -> KindAccess {
+        self.access
+    }
+    /// The same declaration as `other` (usable in `const`).
+    pub const fn is(&self, other: &KindInfo) -> bool {
+        self.id == other.id
+            && self.set == other.set
+            && self.singleton == other.singleton
+            && self.irq as u8 == other.irq as u8
+            && self.access as u8 == other.access as u8
+            && typevm::value::str_eq(self.name, other.name)
     }
 }
 
@@ -76,7 +88,7 @@ impl DeviceKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeviceInfo {
     pub(crate) name: &'static str,
-    pub(crate) kind: DeviceKind,
+    pub(crate) kind: KindInfo,
     pub(crate) base: u64,
     pub(crate) size: u64,
     pub(crate) irq: Option<u32>,
@@ -85,7 +97,7 @@ pub struct DeviceInfo {
 impl DeviceInfo {
     pub(crate) const EMPTY: DeviceInfo = DeviceInfo {
         name: "",
-        kind: DeviceKind::Pl011,
+        kind: KindInfo::EMPTY,
         base: 0,
         size: 0,
         irq: None,
@@ -96,18 +108,20 @@ impl DeviceInfo {
         self.name
     }
     /// Its kind.
-    pub const fn kind(&self) -> DeviceKind {
-        self.kind
+    pub const fn kind(&self) -> &KindInfo {
+        &self.kind
     }
     /// Guest-physical base address of the MMIO window.
     pub const fn base(&self) -> u64 {
         self.base
     }
-    /// Size of the window in bytes (a multiple of 4 KiB).
+    /// Size of the window in bytes (whole 4 KiB pages when its kind is
+    /// passed through).
     pub const fn size(&self) -> u64 {
         self.size
     }
-    /// The interrupt the device raises, if any (an SPI id, 32..=1019).
+    /// The interrupt the device raises, if any (in the range its kind's
+    /// class requires).
     pub const fn irq(&self) -> Option<u32> {
         self.irq
     }
@@ -179,6 +193,7 @@ pub struct BoardInfo {
     pub(crate) image_base: u64,
     pub(crate) image_size: u64,
     pub(crate) cpus: u32,
+    pub(crate) kinds: &'static [KindInfo],
 }
 
 impl BoardInfo {
@@ -213,6 +228,10 @@ impl BoardInfo {
     /// The CPUs partitions' execution contexts run on.
     pub const fn cpus(&self) -> u32 {
         self.cpus
+    }
+    /// The kinds its devices come in, in set order (a kind's `id` is its place).
+    pub const fn kinds(&self) -> &'static [KindInfo] {
+        self.kinds
     }
 }
 

@@ -57,7 +57,18 @@ pub type Input<P, M> = frunk::HList![
     <M as DeviceMap>::Board
 ];
 
+/// The input of [`KindsEmulated`]: `[partitions, emulated kinds]`.
+pub type EmulationInput<P, E> = frunk::HList![<P as PartitionSet>::Partitions, E];
+
 typevm::reason! {
+    /// A trapped device given to a partition that the hypervisor cannot emulate.
+    pub NotEmulated: "partitions: every trapped device given has an emulation",
+        "partition {0} is given {1}, a {1.0}, which the hypervisor does not emulate",
+        "a trapped device is emulated by the hypervisor: remove the grant, add an emulation of {1.0} to the hypervisor, or make the kind `passthrough` and give the device `exclusive`ly";
+    /// A passed-through device given shared.
+    pub PassthroughShared: "partitions: a passed-through device is given to exactly one partition",
+        "partition {0} is given {1}, a {1.0}, shared, but a passed-through device is mapped into one partition",
+        "give it with `devices: exclusive …;` to the one partition that drives it";
     /// An FF-A id outside the secure partition range.
     pub NotASecurePartitionId: "partitions: names and FF-A ids unique",
         "partition {item} has FF-A id {0}, which is not a secure partition id (0x8001..=0xffff)",
@@ -162,6 +173,22 @@ typevm::program! {
             Pop, Pop, Jmp<@grant>,
         other: Pop, Jmp<@dev>,
         missing: Over, Load<R3>, Push<U0>, Report2<GrantNotInMap>, Jmp<@grant>,
+        next: Pop, Jmp<@part>,
+        done: Halt,
+    ];
+
+    /// A device of a passed-through kind is given exclusively: it is
+    /// mapped into its partition, so no other may see it (with
+    /// [`ExclusiveGrantsOnce`], to exactly one partition).
+    pub PassthroughGrantsExclusive = [
+        Store<R0>, Pop, Pop, Load<R0>,
+        part: Uncons, Jz<@done>,                                   // tail, p
+            Dup, Field<U5>,                                        // tail, p, grants
+        grant: Uncons, Jz<@next>,                                  // tail, p, grants', g
+            Dup, Field<U0>, Field<U0>, Field<U3>, Jz<@trapped>,
+            Dup, Field<U1>, Store<R3>, Field<U0>, Store<R4>,       // r3 = exclusive, r4 = d
+            Over, Load<R4>, Load<R3>, Report2<PassthroughShared>, Jmp<@grant>,
+        trapped: Pop, Jmp<@grant>,
         next: Pop, Jmp<@part>,
         done: Halt,
     ];
@@ -375,7 +402,10 @@ const fn access_of(region: &str, bits: u64) -> crate::model::MemoryAccess {
 }
 
 /// Where `device` (a device record the checks found in the map) is in the
-/// accepted map: the same window (windows of an accepted map are disjoint).
+/// accepted map: the same window (windows of an accepted map are disjoint),
+/// of the very kind the map's device is. A look-alike whose kind differs
+/// (a passed-through copy of a trapped kind, say) is refused: the checks
+/// read the grant's kind, the runtime the map's.
 const fn device_index(devices: &[DeviceInfo], device: &Val) -> usize {
     let d = record(device);
     let (base, size) = (
@@ -385,6 +415,21 @@ const fn device_index(devices: &[DeviceInfo], device: &Val) -> usize {
     let mut i = 0;
     while i < devices.len() {
         if devices[i].base() == base && devices[i].size() == size {
+            let kind = crate::devices::kind_info(&d.fields[0]);
+            if !kind.is(devices[i].kind()) {
+                let mut m = typevm::message::Message::new();
+                m.push_str(crate::gate::REFUSES);
+                m.push_str(": a partition is given `");
+                m.push_str(d.name);
+                m.push_str("`, a `");
+                m.push_str(kind.name());
+                m.push_str("`, but the map's device in that window is `");
+                m.push_str(devices[i].name());
+                m.push_str("`, a `");
+                m.push_str(devices[i].kind().name());
+                m.push_str("` of its board's kinds (a look-alike record: the checks trusted its kind)");
+                panic!("{}", m.as_str());
+            }
             return i;
         }
         i += 1;
@@ -400,7 +445,7 @@ impl<P: PartitionSet, M: DeviceMap> Reflected<P, M>
 where
     Input<P, M>: crate::gate::Reflects<ReflectPartitions>,
     crate::devices::Input<M>: crate::gate::Reflects<crate::devices::ReflectMap>,
-    M::Board: Value,
+    M::Board: Value + crate::devices::BoardKinds,
 {
     const OUT: typevm::reflect::Output = <Input<P, M> as crate::gate::Reflects<ReflectPartitions>>::OUTPUT;
     const LEN: usize = crate::gate::word(&Self::OUT.r0) as usize;
@@ -502,4 +547,29 @@ const fn list_len(mut rest: Val) -> usize {
         rest = tail;
     }
     n
+}
+
+typevm::program! {
+    /// Every trapped device a partition is given is of a kind the
+    /// hypervisor emulates (passed-through devices need no emulation).
+    /// Input: `[partitions, emulated kinds]`; the emulated kinds are one
+    /// set's (`r6`, its identity), by id (`r5`, a bit each).
+    pub KindsEmulated = [
+        Store<R0>, Store<R1>,
+        Load<R1>,
+        kind: Uncons, Jz<@parts>,                                  // kinds', k
+            Dup, Field<U4>, Field<U0>, Store<R6>, Field<U0>, SetBit<R5>, Jmp<@kind>,
+        parts: Load<R0>,
+        part: Uncons, Jz<@done>,                                   // tail, p
+            Dup, Field<U5>,                                        // tail, p, grants
+        grant: Uncons, Jz<@next>,                                  // tail, p, grants', g
+            Field<U0>, Store<R3>,                                  // r3 = d
+            Load<R3>, Field<U0>, Field<U3>, Jnz<@grant>,           // passed through
+            Over, Load<R3>,
+            Load<R3>, Field<U0>, Field<U4>, Field<U0>, Load<R6>, Eq,
+            Load<R3>, Field<U0>, Field<U0>, TestBit<R5>, And,
+            Report2<NotEmulated>, Jmp<@grant>,
+        next: Pop, Jmp<@part>,
+        done: Halt,
+    ];
 }

@@ -10,7 +10,8 @@
 //!    64-state chain with its transitions listed first-to-last and
 //!    last-first; device maps of 4, 16, 37 (QEMU virt's count of platform
 //!    devices and virtio-mmio transports), 64 and 128 devices.
-//!    `BENCH_MAX_STATES` / `BENCH_MAX_DEVICES` cap the sizes run.
+//!    `BENCH_MAX_STATES` / `BENCH_MAX_DEVICES` cap the sizes run;
+//!    `BENCH_PARTS=board` runs part 1 only.
 //!
 //! Every row gives the VM ticks of its checks (from `explain`, the twin,
 //! tick for tick the type level), so that fewer ticks and cheaper ticks show
@@ -37,7 +38,8 @@ const DEVICES: [(&str, &str, u64, u64, u64); 4] = [
     ("uart0", "Pl011", 0x0900_0000, 0x1000, 33),
     ("rtc0", "Pl031", 0x0901_0000, 0x1000, 34),
 ];
-const BOARD: &str = "programs::board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x0100_0000; } }\n";
+const BOARD: &str = "use programs::board::{VirtKinds, Pl011, Pl031, GicV3Distributor, GicV3Redistributor};\n\
+programs::board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x0100_0000; kinds: VirtKinds; } }\n";
 
 fn checked(
     states: &str,
@@ -80,6 +82,19 @@ fn owned() -> (Vec<String>, Vec<(String, String)>, Vec<DeviceRow>) {
     (names, edges, devs)
 }
 
+/// The configuration the hypervisor boots, as it is (`programs/src/board.rs`:
+/// kinds, lifecycle, devices, partitions, and the gate that runs every
+/// check on them), compiled as a crate of its own.
+fn grown_board() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../programs/src/board.rs");
+    let text = std::fs::read_to_string(path).expect("programs/src/board.rs");
+    text.lines()
+        .filter(|l| !l.starts_with("//!"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("crate::", "programs::")
+}
+
 /// The board's types and reflections as the macros emit them, without the checks.
 fn types_only() -> String {
     let (_, edges, devs) = owned();
@@ -99,10 +114,10 @@ fn types_only() -> String {
         .collect::<Vec<_>>()
         .join(", ");
     s += "];\n";
-    s += "typevm::record!(pub struct QemuVirt = [num!(0x4000_0000), num!(0x4000_0000), num!(0x0800_0000), num!(0x3800_0000), num!(0x4020_0000), num!(0x0100_0000)] as Display::Name);\n";
+    s += "typevm::record!(pub struct QemuVirt = [num!(0x4000_0000), num!(0x4000_0000), num!(0x0800_0000), num!(0x3800_0000), num!(0x4020_0000), num!(0x0100_0000), num!(1), programs::board::VirtKinds] as Display::Name);\n";
     for (n, k, b, z, i) in &devs {
         s += &format!(
-            "typevm::record!(#[allow(non_camel_case_types)] pub struct {n} = [programs::devices::kinds::{k}, num!({b:#x}), num!({z:#x}), num!({i})] as Display::Window);\n"
+            "typevm::record!(#[allow(non_camel_case_types)] pub struct {n} = [programs::board::{k}, num!({b:#x}), num!({z:#x}), num!({i})] as Display::Window);\n"
         );
     }
     s += &format!(
@@ -291,19 +306,23 @@ fn main() {
     b.add("board_checked", &checked(STATES, &names, &edges, &devs));
     b.add("board_types_only", &types_only());
     b.add("board_const_eval", &const_eval());
+    b.add("grown_board", &grown_board());
+    let board_only = std::env::var("BENCH_PARTS").is_ok_and(|p| p == "board");
     let state_sizes: Vec<usize> = [5usize, 16, 32, 64]
         .into_iter()
-        .filter(|&n| n <= max_size("BENCH_MAX_STATES"))
+        .filter(|&n| n <= max_size("BENCH_MAX_STATES") && !board_only)
         .collect();
     let device_sizes: Vec<usize> = [4usize, 16, 37, 64, 128]
         .into_iter()
-        .filter(|&n| n <= max_size("BENCH_MAX_DEVICES"))
+        .filter(|&n| n <= max_size("BENCH_MAX_DEVICES") && !board_only)
         .collect();
     for &n in &state_sizes {
         b.add(&format!("lifecycle_{n}"), &dense_lifecycle(n));
     }
-    b.add("chain_forward", &chain(64, false));
-    b.add("chain_reversed", &chain(64, true));
+    if !board_only {
+        b.add("chain_forward", &chain(64, false));
+        b.add("chain_reversed", &chain(64, true));
+    }
     for &n in &device_sizes {
         b.add(&format!("devices_{n}"), &many_devices(n));
     }
@@ -333,6 +352,17 @@ fn main() {
             s.max_rss_mb
         );
     }
+    let grown = b.median("grown_board", runs).unwrap();
+    println!(
+        "| the grown board (`programs/src/board.rs`: {} kinds, 5 states, 8 transitions, {} devices, {} partitions; {} VM ticks) | {:.2} | {:.2} | {:.0} |",
+        programs::board::ACCEPTED.board().kinds().len(),
+        programs::board::ACCEPTED.devices().len(),
+        programs::board::ACCEPTED.partitions().len(),
+        ticks(&grown_board()),
+        grown.seconds,
+        grown.seconds - empty.seconds,
+        grown.max_rss_mb
+    );
     let cost = checked.seconds - types.seconds;
     let const_cost = (consteval.seconds - empty.seconds).max(0.01);
     println!();
@@ -347,6 +377,9 @@ fn main() {
         (checked.seconds - empty.seconds) / const_cost
     );
 
+    if board_only {
+        return;
+    }
     let scale_runs = std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|s| s.parse().ok())

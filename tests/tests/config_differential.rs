@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use programs::devices::{self, kinds};
+use programs::devices;
 use programs::handlers;
 use programs::lifecycle;
 use programs_dsl::{ConfigFile, Edge, Ident};
@@ -45,7 +45,18 @@ impl Rng {
     }
 }
 
-const KINDS: [&str; 5] = ["Pl011", "Pl031", "GicV3Distributor", "GicV3Redistributor", "VirtioMmio"];
+/// The board's kinds the generator uses (`programs::board::VirtKinds`),
+/// trapped and passed through, whole-page and sub-page, then `Uart`, a kind
+/// of another set (a mistake).
+const KINDS: [&str; 7] = [
+    "Pl011",
+    "VirtioMmio",
+    "Pl061",
+    "Pl031",
+    "GicV3Distributor",
+    "GicV3Redistributor",
+    "Uart",
+];
 
 /// One generated configuration: a vocabulary (and sometimes a second one),
 /// a lifecycle table, a board, a device map and handlers, as source text.
@@ -124,21 +135,41 @@ fn generate(seed: u64) -> String {
     };
     writeln!(
         s,
-        "programs::board! {{ pub Board {{ ram: 0x4000_0000 + 0x4000_0000; devices: {dev_base:#x} + {dev_size:#x}; image: 0x4020_0000 + 0x0100_0000; }} }}"
+        "use programs::board::{{VirtKinds, Pl011, Pl031, Pl061, VirtioMmio, GicV3Distributor, GicV3Redistributor}};"
     )
     .unwrap();
-    let count = 1 + r.below(5);
+    // A kind of another set, which the board does not declare.
+    let foreign_kinds = mistake(&mut r, 10);
+    if foreign_kinds {
+        writeln!(
+            s,
+            "mod otherk {{ programs::device_kinds! {{ pub OtherKinds {{ Uart: trapped, spi; }} }} }}\nuse otherk::Uart;"
+        )
+        .unwrap();
+    }
+    writeln!(
+        s,
+        "programs::board! {{ pub Board {{ ram: 0x4000_0000 + 0x4000_0000; devices: {dev_base:#x} + {dev_size:#x}; image: 0x4020_0000 + 0x0100_0000; kinds: VirtKinds; }} }}"
+    )
+    .unwrap();
+    let count = 1 + r.below(6);
     writeln!(s, "programs::devices! {{\n    pub Map on Board {{").unwrap();
     let mut next = dev_base + 0x10_0000;
     for i in 0..count {
         let kind = if clean || r.chance(80) {
-            *r.pick(&KINDS[..2])
+            *r.pick(&KINDS[..3])
         } else {
-            *r.pick(&KINDS)
+            *r.pick(&KINDS[..if foreign_kinds { 7 } else { 6 }])
         };
-        let mut base = next;
-        let mut size = 0x1000 * (1 + r.below(3));
-        match if clean { 99 } else { r.below(14) } {
+        // virtio-mmio transports pack 0x200 bytes to a window, eight to a page.
+        let sub_page = kind == "VirtioMmio";
+        let mut base = if sub_page {
+            next
+        } else {
+            next.saturating_add(0xfff) & !0xfff
+        };
+        let mut size = if sub_page { 0x200 } else { 0x1000 * (1 + r.below(3)) };
+        match if clean { 99 } else { r.below(15) } {
             0 => base = base.saturating_add(0x800),                     // misaligned base
             1 => size = 0x1800,                                         // misaligned size
             2 => size = 0,                                              // empty
@@ -148,11 +179,17 @@ fn generate(seed: u64) -> String {
             6 => base = 0x100,                                          // outside the range
             7 if top => base = 0xffff_ffff_ffff_f000,                   // ends exactly at 2^64
             8 if top => (base, size) = (0xffff_ffff_ffff_f000, 0x2000), // wraps
+            9 => base = next,                                           // into the previous window's page
             _ => {}
         }
-        next = next.max(base.saturating_add(size)).saturating_add(0x1000 * r.below(3));
+        let gap = if sub_page && r.chance(70) {
+            0
+        } else {
+            0x1000 * r.below(3)
+        };
+        next = next.max(base.saturating_add(size)).saturating_add(gap);
         let irq = match kind {
-            "Pl011" | "Pl031" | "VirtioMmio" => match if clean { 99 } else { r.below(12) } {
+            "Pl011" | "Pl031" | "Pl061" | "VirtioMmio" | "Uart" => match if clean { 99 } else { r.below(12) } {
                 0 => String::new(),
                 1 => ", irq 20".to_string(),
                 2 => ", irq 33".to_string(),
@@ -447,22 +484,22 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
             (b.image.base, last(b.image.base, b.image.size)),
         );
         let (rbase, rlast) = (b.devices.base, last(b.devices.base, b.devices.size));
-        let kind = |k: &Ident| -> (u64, u64, u64, bool) {
-            // id, singleton, irq class, emulated: from the kind records the checks read.
-            let v = match k.to_string().as_str() {
-                "Pl011" => <kinds::Pl011 as Value>::VAL,
-                "Pl031" => <kinds::Pl031 as Value>::VAL,
-                "GicV3Distributor" => <kinds::GicV3Distributor as Value>::VAL,
-                "GicV3Redistributor" => <kinds::GicV3Redistributor as Value>::VAL,
-                "VirtioMmio" => <kinds::VirtioMmio as Value>::VAL,
-                other => panic!("kind {other}"),
-            };
-            let Val::Rec(r) = v else {
-                unreachable!("kinds are records")
-            };
-            let f = |i: usize| r.fields[i].num().unwrap();
-            let emulated = programs::board::emulated(programs::DeviceKind::from_id(f(0)).unwrap());
-            (f(0), f(1), f(2), emulated)
+        let kind = |k: &Ident| -> (bool, u64, u64, u64, u64) {
+            // Of the board's set; id, singleton, irq class, access: from the
+            // kind records the checks read. `Uart` is another set's (trapped, SPI).
+            let mut rest = <<programs::board::VirtKinds as devices::KindSet>::Kinds as Value>::VAL;
+            while let Some((v, tail)) = rest.uncons() {
+                let Val::Rec(r) = v else {
+                    unreachable!("kinds are records")
+                };
+                if k == r.name {
+                    let f = |i: usize| r.fields[i].num().unwrap();
+                    return (true, f(0), f(1), f(2), f(3));
+                }
+                rest = tail;
+            }
+            assert_eq!(k.to_string(), "Uart", "kind {k}");
+            (false, 0, 0, 1, 0)
         };
         let mut singletons = BTreeSet::new();
         // WindowsDisjoint sweeps the map in address order (the parser's, as
@@ -476,15 +513,35 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
             let dn = d.name.to_string();
             let (base, size) = (d.window.base, d.window.size);
             let irq = d.irq.unwrap_or(0);
-            // WindowsAligned
-            if base & 0xfff != 0 {
-                add(&name, devices::MisalignedBase::INFO.message, dn.clone(), String::new());
+            let (of_board, kid, singleton, class, access) = kind(&d.kind);
+            // KindsOfBoard
+            if !of_board {
+                add(&name, devices::KindNotOfBoard::INFO.message, dn.clone(), board.clone());
             }
-            if size & 0xfff != 0 {
-                add(&name, devices::MisalignedSize::INFO.message, dn.clone(), String::new());
-            }
+            // WindowsAligned: every window non-empty, passed-through ones whole pages.
             if size == 0 {
                 add(&name, devices::EmptyWindow::INFO.message, dn.clone(), String::new());
+            } else if access == 1 {
+                if base & 0xfff != 0 {
+                    add(&name, devices::MisalignedBase::INFO.message, dn.clone(), String::new());
+                }
+                if size & 0xfff != 0 {
+                    add(&name, devices::MisalignedSize::INFO.message, dn.clone(), String::new());
+                }
+            }
+            // SharedPagesTrapped: against the window before it in address order.
+            if i > 0 {
+                let p = &m.devices[i - 1];
+                let page = base & !0xfff;
+                let shares = p.window.base >= page || page - p.window.base < p.window.size;
+                if shares && (access == 1 || kind(&p.kind).4 == 1) {
+                    add(
+                        &name,
+                        devices::PassthroughSharesPage::INFO.message,
+                        dn.clone(),
+                        p.name.to_string(),
+                    );
+                }
             }
             // WindowsInDeviceRange
             if size != 0 {
@@ -540,7 +597,6 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
                     e.name.to_string(),
                 );
             }
-            let (kid, singleton, class, emulated) = kind(&d.kind);
             // InterruptsInRange
             match class {
                 0 if irq != 0 => add(
@@ -558,10 +614,6 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
             // SingletonsOnce
             if singleton == 1 && !singletons.insert(kid) {
                 add(&name, devices::SecondSingleton::INFO.message, dn.clone(), String::new());
-            }
-            // KindsEmulated
-            if !emulated {
-                add(&name, devices::NotEmulated::INFO.message, dn.clone(), String::new());
             }
         }
     }
@@ -684,7 +736,7 @@ fn rustc_agrees_on_a_sample() {
 /// Two crates with one module per sampled configuration (cargo builds
 /// them on both cores), under `target/`, so that the workspace's
 /// `.cargo/config.toml` (`-Znext-solver`) applies. Each module also links
-/// its configuration through the gate, which adds the emulation check.
+/// its configuration through the gate.
 fn sample_crate() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = root.join("target").join("config-differential");

@@ -111,8 +111,12 @@ fn boots_runs_partitions_and_powers_off() {
     has(&log, &format!("lifecycle: {legal} legal transitions"));
     for d in ACCEPTED.devices() {
         let irq = d.irq().map_or("-".to_string(), |i| i.to_string());
+        let access = match d.kind().access() {
+            programs::KindAccess::Trapped => "trapped",
+            programs::KindAccess::Passthrough => "passed through",
+        };
         let line = format!(
-            "{:<6} {:<18} base {:#010x} size {:#09x} irq {irq}",
+            "{:<6} {:<18} base {:#010x} size {:#09x} irq {irq:<3} {access}",
             d.name(),
             d.kind().name(),
             d.base(),
@@ -132,6 +136,10 @@ fn boots_runs_partitions_and_powers_off() {
         &log,
         "[sp0] gicd TYPER = 0x0000000000480001, PIDR2 = 0x000000000000003b",
     );
+    // A passed-through device: mapped into sp0's stage-2 as device memory,
+    // and the real PL061 answers (0x61) without a trap.
+    has(&log, "; passed through: gpio0@0x9030000 (device memory)");
+    has(&log, "[sp0] gpio0 (passed through) PeriphID0 = 0x0000000000000061");
     has(&log, "[sp1] sp1 booted: service ready");
     has(&log, "[sp1] work done, sum = 0x00000000000004fb");
     has(

@@ -269,11 +269,18 @@ impl Message {
             }
         } else if bytes_eq(key, b"pc") {
             self.push_dec(pc as u64);
-        } else if key.len() == 1 && key[0] >= b'0' && key[0] <= b'9' {
+        } else if key.len() == 1 && key[0].is_ascii_digit() {
             let n = (key[0] - b'0') as usize;
             match item_part(item, n) {
                 Some(v) => self.push_val(&v),
                 None => self.push_str("?"),
+            }
+        } else if key.len() == 3 && key[0].is_ascii_digit() && key[1] == b'.' && key[2].is_ascii_digit() {
+            // `{N.M}`: field M of part N (the kind of the device a pair names).
+            let (n, f) = ((key[0] - b'0') as usize, (key[2] - b'0') as usize);
+            match item_part(item, n) {
+                Some(Val::Rec(r)) if f < r.fields.len() => self.push_val(&r.fields[f]),
+                _ => self.push_str("?"),
             }
         } else {
             self.push_byte(b'{');

@@ -3,7 +3,8 @@
 //! device of an address by binary search over windows sorted by base.
 use core::fmt;
 
-use programs::{DeviceInfo, DeviceKind, PartitionInfo};
+use programs::board::{GicV3Distributor, GicV3Redistributor, Pl011 as Pl011Kind, Pl031 as Pl031Kind};
+use programs::{DeviceInfo, KindAccess, KindInfo, PartitionInfo};
 
 use crate::esr::Width;
 
@@ -69,8 +70,10 @@ pub enum Device {
 /// Why a device map could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BuildError {
-    /// The accepted map names a kind this hypervisor does not emulate.
-    NotEmulated { name: &'static str, kind: DeviceKind },
+    /// A trapped device of a kind this hypervisor does not emulate.
+    NotEmulated { name: &'static str, kind: &'static str },
+    /// A passed-through device: stage-2 maps it, no emulation answers it.
+    PassedThrough { name: &'static str },
     /// More devices than the map's capacity.
     TooMany { name: &'static str, capacity: usize },
     /// Two windows overlap (the checks reject this; re-checked when building).
@@ -84,8 +87,11 @@ impl fmt::Display for BuildError {
         match *self {
             BuildError::NotEmulated { name, kind } => write!(
                 f,
-                "device {name}: rule `every device kind has an emulation`: kind {} has no emulation in this hypervisor",
-                kind.name()
+                "device {name}: rule `every trapped device given has an emulation`: kind {kind} has no emulation in this hypervisor"
+            ),
+            BuildError::PassedThrough { name } => write!(
+                f,
+                "device {name}: a passed-through device is mapped by stage-2, not emulated"
             ),
             BuildError::TooMany { name, capacity } => {
                 write!(
@@ -109,17 +115,30 @@ impl fmt::Display for BuildError {
     }
 }
 
+/// The kinds this hypervisor emulates, named by their declarations in
+/// `programs::board::VirtKinds` (no numbers, no names).
+const PL011: KindInfo = KindInfo::of::<Pl011Kind>();
+const PL031: KindInfo = KindInfo::of::<Pl031Kind>();
+const GICD: KindInfo = KindInfo::of::<GicV3Distributor>();
+const GICR: KindInfo = KindInfo::of::<GicV3Redistributor>();
+
 // The kinds the checks accept as emulated (`programs::board::Emulated`) are
-// exactly the kinds this enum emulates, checked both ways at compile time:
-// adding a variant without listing its kind, or listing a kind without a
-// variant, does not build.
+// exactly the kinds of the board this enum emulates, checked both ways at
+// compile time: adding a variant without listing its kind, or listing a
+// kind without a variant, does not build; and every emulated kind is trapped.
 const _: () = {
+    let kinds = programs::board::ACCEPTED.board().kinds();
     let mut i = 0;
-    while i < DeviceKind::ALL.len() {
-        let kind = DeviceKind::ALL[i];
+    while i < kinds.len() {
+        let kind = &kinds[i];
+        let emulated = Device::of_kind(kind, 0).is_some();
         assert!(
-            programs::board::emulated(kind) == Device::of_kind(kind, 0).is_some(),
+            programs::board::emulated(kind) == emulated,
             "programs::board::Emulated must list exactly the device kinds `Device` emulates"
+        );
+        assert!(
+            !emulated || matches!(kind.access(), KindAccess::Trapped),
+            "an emulated kind is `trapped` in programs::board::VirtKinds"
         );
         i += 1;
     }
@@ -128,23 +147,30 @@ const _: () = {
 impl Device {
     /// The emulation of a device kind, if this hypervisor has one. `epoch`
     /// is the RTC's seconds at counter zero.
-    pub const fn of_kind(kind: DeviceKind, epoch: u64) -> Option<Device> {
-        match kind {
-            DeviceKind::Pl011 => Some(Device::Pl011(Pl011::new())),
-            DeviceKind::Pl031 => Some(Device::Pl031(Pl031::new(epoch))),
-            DeviceKind::GicV3Distributor => Some(Device::GicDistributor(GicDistributor::new())),
-            DeviceKind::GicV3Redistributor => Some(Device::GicRedistributor(GicRedistributor::new())),
-            DeviceKind::VirtioMmio => None,
+    pub const fn of_kind(kind: &KindInfo, epoch: u64) -> Option<Device> {
+        if kind.is(&PL011) {
+            Some(Device::Pl011(Pl011::new()))
+        } else if kind.is(&PL031) {
+            Some(Device::Pl031(Pl031::new(epoch)))
+        } else if kind.is(&GICD) {
+            Some(Device::GicDistributor(GicDistributor::new()))
+        } else if kind.is(&GICR) {
+            Some(Device::GicRedistributor(GicRedistributor::new()))
+        } else {
+            None
         }
     }
 
-    /// The emulation of an accepted device.
+    /// The emulation of an accepted trapped device.
     pub const fn from_info(info: &DeviceInfo, epoch: u64) -> Result<Device, BuildError> {
+        if matches!(info.kind().access(), KindAccess::Passthrough) {
+            return Err(BuildError::PassedThrough { name: info.name() });
+        }
         match Device::of_kind(info.kind(), epoch) {
             Some(d) => Ok(d),
             None => Err(BuildError::NotEmulated {
                 name: info.name(),
-                kind: info.kind(),
+                kind: info.kind().name(),
             }),
         }
     }
@@ -298,13 +324,17 @@ impl<const N: usize> DeviceMap<N> {
         Ok(m)
     }
 
-    /// Build with the devices of the accepted map that partition `p` of the
-    /// same accepted configuration is given (a grant is an index into that
-    /// map, found by the checks; no names).
+    /// Build with the trapped devices of the accepted map that partition
+    /// `p` of the same accepted configuration is given (a grant is an index
+    /// into that map, found by the checks; no names). Its passed-through
+    /// devices are mapped by stage-2 instead.
     pub fn build_granted(accepted: &'static [DeviceInfo], p: &PartitionInfo, epoch: u64) -> Result<Self, BuildError> {
         let mut m = Self::new();
         for g in p.grants() {
-            m.insert(&accepted[g.device()], epoch)?;
+            let info = &accepted[g.device()];
+            if matches!(info.kind().access(), KindAccess::Trapped) {
+                m.insert(info, epoch)?;
+            }
         }
         Ok(m)
     }
@@ -379,10 +409,18 @@ mod tests {
     use super::*;
     use programs::board::ACCEPTED;
 
+    /// The accepted devices the hypervisor emulates.
+    fn trapped() -> impl Iterator<Item = &'static DeviceInfo> {
+        ACCEPTED
+            .devices()
+            .iter()
+            .filter(|d| matches!(d.kind().access(), KindAccess::Trapped))
+    }
+
     #[test]
     fn accepted_map_builds_and_every_address_resolves() {
-        let devs = ACCEPTED.devices();
-        let m: DeviceMap<8> = DeviceMap::build(devs.iter(), 0).unwrap();
+        let devs: Vec<&DeviceInfo> = trapped().collect();
+        let m: DeviceMap<8> = DeviceMap::build(devs.iter().copied(), 0).unwrap();
         assert_eq!(m.len(), devs.len());
         // Sorted by base.
         let bases: Vec<u64> = m.iter().map(|s| s.info.base()).collect();
@@ -410,30 +448,38 @@ mod tests {
     #[test]
     fn device_enum_matches_kind() {
         for d in ACCEPTED.devices() {
-            let dev = Device::from_info(d, 0).unwrap();
-            let ok = match (d.kind(), dev) {
-                (DeviceKind::Pl011, Device::Pl011(_))
-                | (DeviceKind::Pl031, Device::Pl031(_))
-                | (DeviceKind::GicV3Distributor, Device::GicDistributor(_))
-                | (DeviceKind::GicV3Redistributor, Device::GicRedistributor(_)) => true,
-                (
-                    DeviceKind::Pl011
-                    | DeviceKind::Pl031
-                    | DeviceKind::GicV3Distributor
-                    | DeviceKind::GicV3Redistributor
-                    | DeviceKind::VirtioMmio,
-                    _,
-                ) => false,
-            };
-            assert!(ok, "{}", d.name());
+            let kind = d.kind();
+            match Device::from_info(d, 0) {
+                Ok(dev) => {
+                    let expected = match dev {
+                        Device::Pl011(_) => &PL011,
+                        Device::Pl031(_) => &PL031,
+                        Device::GicDistributor(_) => &GICD,
+                        Device::GicRedistributor(_) => &GICR,
+                    };
+                    assert!(kind.is(expected), "{}", d.name());
+                }
+                Err(BuildError::PassedThrough { name }) => {
+                    assert_eq!(name, d.name());
+                    assert_eq!(kind.access(), KindAccess::Passthrough);
+                }
+                Err(e) => panic!("{e}"),
+            }
         }
-        assert_eq!(Device::of_kind(DeviceKind::VirtioMmio, 0), None);
+        // The board's other trapped kinds are refused by name.
+        let virtio = ACCEPTED
+            .board()
+            .kinds()
+            .iter()
+            .find(|k| k.name() == "VirtioMmio")
+            .unwrap();
+        assert_eq!(Device::of_kind(virtio, 0), None);
         assert!(
             std::format!(
                 "{}",
                 BuildError::NotEmulated {
                     name: "net0",
-                    kind: DeviceKind::VirtioMmio
+                    kind: virtio.name()
                 }
             )
             .contains("net0")
@@ -448,9 +494,9 @@ mod tests {
         assert_eq!(m.len(), sp1.grants().len());
         assert!(m.lookup(0x0800_0000).is_none());
         assert!(m.lookup(0x0900_0000).is_some());
-        let full: DeviceMap<1> = DeviceMap::build(ACCEPTED.devices().iter().take(1), 0).unwrap();
+        let full: DeviceMap<1> = DeviceMap::build(trapped().take(1), 0).unwrap();
         let mut full = full;
-        let second = &ACCEPTED.devices()[1];
+        let second = trapped().nth(1).unwrap();
         assert_eq!(
             full.insert(second, 0).unwrap_err(),
             BuildError::TooMany {
@@ -458,8 +504,8 @@ mod tests {
                 capacity: 1
             }
         );
-        let mut again: DeviceMap<8> = DeviceMap::build(ACCEPTED.devices().iter(), 0).unwrap();
-        let first = &ACCEPTED.devices()[0];
+        let mut again: DeviceMap<8> = DeviceMap::build(trapped(), 0).unwrap();
+        let first = trapped().next().unwrap();
         assert_eq!(
             again.insert(first, 0).unwrap_err(),
             BuildError::Overlap {
@@ -499,24 +545,16 @@ mod tests {
 
     #[test]
     fn dispatch_through_the_map() {
-        let mut m: DeviceMap<8> = DeviceMap::build(ACCEPTED.devices().iter(), 1000).unwrap();
+        let mut m: DeviceMap<8> = DeviceMap::build(trapped(), 1000).unwrap();
         let env = Env { counter: 20, freq: 10 };
-        let uart = ACCEPTED
-            .devices()
-            .iter()
-            .find(|d| d.kind() == DeviceKind::Pl011)
-            .unwrap();
+        let uart = ACCEPTED.devices().iter().find(|d| d.kind().is(&PL011)).unwrap();
         let (i, off) = m.lookup(uart.base()).unwrap();
         let slot = m.slot_mut(i).unwrap();
         assert_eq!(
             slot.dev.access(off, Width::B1, Access::Write(b'x' as u64), &env),
             Ok(Outcome::Tx(b'x'))
         );
-        let rtc = ACCEPTED
-            .devices()
-            .iter()
-            .find(|d| d.kind() == DeviceKind::Pl031)
-            .unwrap();
+        let rtc = ACCEPTED.devices().iter().find(|d| d.kind().is(&PL031)).unwrap();
         let (i, off) = m.lookup(rtc.base()).unwrap();
         assert_eq!(
             m.slot_mut(i).unwrap().dev.access(off, Width::B4, Access::Read, &env),

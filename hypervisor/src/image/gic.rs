@@ -2,8 +2,8 @@
 //! EL2 physical timer, CNTHP, PPI 26) on CPU 0.
 use core::ptr::{read_volatile, write_volatile};
 
-use programs::DeviceKind;
-use programs::board::ACCEPTED;
+use programs::KindInfo;
+use programs::board::{ACCEPTED, GicV3Distributor, GicV3Redistributor};
 
 /// INTID of the EL2 physical timer (CNTHP) on QEMU virt.
 pub const CNTHP_INTID: u32 = 26;
@@ -16,11 +16,11 @@ const GICR_IGROUPR0: usize = GICR_SGI + 0x0080;
 const GICR_ISENABLER0: usize = GICR_SGI + 0x0100;
 const GICR_IPRIORITYR: usize = GICR_SGI + 0x0400;
 
-fn base_of(kind: DeviceKind) -> Option<usize> {
+fn base_of(kind: KindInfo) -> Option<usize> {
     ACCEPTED
         .devices()
         .iter()
-        .find(|d| d.kind() == kind)
+        .find(|d| d.kind().is(&kind))
         .map(|d| d.base() as usize)
 }
 
@@ -37,9 +37,9 @@ fn wr(addr: usize, v: u32) {
 
 /// Errors name the item and the rule.
 pub fn init_cpu0() -> Result<(), &'static str> {
-    let gicd = base_of(DeviceKind::GicV3Distributor)
+    let gicd = base_of(KindInfo::of::<GicV3Distributor>())
         .ok_or("gicd: rule `the board has a GICv3 distributor`: no GicV3Distributor in the accepted map")?;
-    let gicr = base_of(DeviceKind::GicV3Redistributor)
+    let gicr = base_of(KindInfo::of::<GicV3Redistributor>())
         .ok_or("gicr: rule `the board has GICv3 redistributors`: no GicV3Redistributor in the accepted map")?;
     // Distributor: affinity routing, Group 0 and Group 1 enabled (one security state).
     wr(gicd + GICD_CTLR, (1 << 4) | 0b11);

@@ -92,21 +92,27 @@ fn banner() {
     }
     kprintln!("   devices: {}", a.devices().len());
     for d in a.devices() {
+        let access = match d.kind().access() {
+            programs::KindAccess::Trapped => "trapped",
+            programs::KindAccess::Passthrough => "passed through",
+        };
         match d.irq() {
             Some(irq) => kprintln!(
-                "     {:<6} {:<18} base {:#010x} size {:#09x} irq {}",
+                "     {:<6} {:<18} base {:#010x} size {:#09x} irq {:<3} {}",
                 d.name(),
                 d.kind().name(),
                 d.base(),
                 d.size(),
-                irq
+                irq,
+                access
             ),
             None => kprintln!(
-                "     {:<6} {:<18} base {:#010x} size {:#09x} irq -",
+                "     {:<6} {:<18} base {:#010x} size {:#09x} irq -   {}",
                 d.name(),
                 d.kind().name(),
                 d.base(),
-                d.size()
+                d.size(),
+                access
             ),
         }
     }

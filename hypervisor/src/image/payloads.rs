@@ -5,7 +5,8 @@
 //! Guest ABI (designed here):
 //! * Boot: entered at `payload + 0` in state Reset, MMU off, with
 //!   x22 = uart0 IPA, x23 = rtc0 IPA, x24 = gicd IPA, x25 = gicr IPA (0 when not
-//!   given to the partition), x26 = partition id, SP = top of its RAM.
+//!   given to the partition), x26 = partition id, x27 = the IPA of its first
+//!   passed-through device (0 when none), SP = top of its RAM.
 //!   A restart after a fault enters at `payload + 4` with the same registers and
 //!   the request in x1/x2.
 //! * `hvc #0` with x0 = function:
@@ -158,7 +159,13 @@ global_asm!(
         "    ldrh    w0, [x22, #0x18]\n",        // UARTFR, 16-bit
         "    bl      sp0_puthex\n",
         "    bl      sp0_putnl\n",
-        "    mov     x1, #0\n",
+        "    cbz     x27, 5f\n",
+        "    adr     x0, sp0_s_gpio\n",
+        "    bl      sp0_puts\n",
+        "    ldr     w0, [x27, #0xfe0]\n",       // PL061 PeriphID0: the device itself answers
+        "    bl      sp0_puthex\n",
+        "    bl      sp0_putnl\n",
+        "5:  mov     x1, #0\n",
         "    b       sp0_reply\n",
         "sp0_spin:\n",
         "    mov     x19, x2\n",
@@ -218,6 +225,7 @@ global_asm!(
         "sp0_s_pidr2: .asciz \", PIDR2 = \"\n",
         "sp0_s_rtyper: .asciz \", gicr TYPER = \"\n",
         "sp0_s_fr:    .asciz \"uart0 FR = \"\n",
+        "sp0_s_gpio:  .asciz \"gpio0 (passed through) PeriphID0 = \"\n",
         "sp0_s_spin:  .asciz \"spinning for \"\n",
         "sp0_s_ms:    .asciz \" ms\\n\"\n",
         "sp0_s_spun:  .asciz \"spin finished\\n\"\n",

@@ -12,9 +12,9 @@ use hypervisor::layout::{self, SpLayout};
 use hypervisor::lifecycle::TransitionError;
 use hypervisor::linebuf::LineBuf;
 use hypervisor::sp::{BoardState, Partition};
-use hypervisor::stage2::{MemType, Perm, Stage2, Table};
+use hypervisor::stage2::{self, MemType, Perm, Stage2, Table};
 use programs::board::*;
-use programs::{MemoryAccess, StateId};
+use programs::{KindAccess, MemoryAccess, StateId};
 
 use super::arch;
 use super::fatal;
@@ -65,7 +65,7 @@ const _: () = {
             let mut b = a + 1;
             while b < grants.len() {
                 let (x, y) = (&devices[grants[a].device()], &devices[grants[b].device()]);
-                if x.kind() as u8 == y.kind() as u8 {
+                if x.kind().is(y.kind()) && matches!(x.kind().access(), KindAccess::Trapped) {
                     let mut m = Message::new();
                     m.push_str("partition `");
                     m.push_str(parts[i].name());
@@ -93,8 +93,36 @@ const _: () = {
     }
 };
 
-/// Stage-2 tables per partition: root (L1), one L2, one L3 for the code pages.
-const TABLES_PER_SP: usize = 4;
+/// Stage-2 tables per partition: the root and what its memory regions and
+/// passed-through devices can need (`stage2::tables_for`), for the
+/// partition that needs most.
+const TABLES_PER_SP: usize = {
+    let (parts, devices) = (ACCEPTED.partitions(), ACCEPTED.devices());
+    let (mut max, mut i) = (0, 0);
+    while i < parts.len() {
+        let mut n = 1;
+        let regions = parts[i].regions();
+        let mut r = 0;
+        while r < regions.len() {
+            n += stage2::tables_for(regions[r].base(), regions[r].size());
+            r += 1;
+        }
+        let grants = parts[i].grants();
+        let mut g = 0;
+        while g < grants.len() {
+            let d = &devices[grants[g].device()];
+            if matches!(d.kind().access(), KindAccess::Passthrough) {
+                n += stage2::tables_for(d.base(), d.size());
+            }
+            g += 1;
+        }
+        if n > max {
+            max = n;
+        }
+        i += 1;
+    }
+    max
+};
 
 struct Pools(UnsafeCell<[[Table; TABLES_PER_SP]; NUM_SP]>);
 // SAFETY: the pools are written only by CPU 0 while building partitions (before
@@ -118,7 +146,7 @@ pub struct Vcpu {
     pub vttbr: u64,
     pub devices: DeviceMap<MAX_GRANTS>,
     line: LineBuf,
-    boot_regs: [(usize, u64); 5],
+    boot_regs: [(usize, u64); 6],
     pub faults: u32,
     pub mmio_exits: u64,
 }
@@ -181,6 +209,17 @@ pub struct Stats {
     pub preemptions: u64,
     pub refused: u64,
     pub unknown_regs: u64,
+}
+
+/// The passed-through devices of a partition, for its `[load]` line.
+struct Passed<'a>(&'a [Option<&'static programs::DeviceInfo>]);
+impl fmt::Display for Passed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in self.0.iter().flatten() {
+            write!(f, "; passed through: {}@{:#x} (device memory)", d.name(), d.base())?;
+        }
+        Ok(())
+    }
 }
 
 fn names_of(devices: &DeviceMap<MAX_GRANTS>) -> impl fmt::Display + '_ {
@@ -253,11 +292,25 @@ impl Runtime {
                 };
                 map(&mut s2, r.base(), r.size(), perm)?;
             }
+            // Passed-through devices: mapped as Device memory into the one
+            // partition given them (`PassthroughGrantsExclusive`,
+            // `ExclusiveGrantsOnce`), whole pages that share none with
+            // another window (`WindowsAligned`, `SharedPagesTrapped`).
+            let mut passed = [None; MAX_GRANTS];
+            for (k, g) in config.grants().iter().enumerate() {
+                let d = &ACCEPTED.devices()[g.device()];
+                if matches!(d.kind().access(), KindAccess::Passthrough) {
+                    s2.map(d.base(), d.base(), d.size(), Perm::ReadWrite, MemType::Device)
+                        .map_err(|e| fatal::InitError::Stage2 { name: p.name, err: e })?;
+                    passed[k] = Some(d);
+                }
+            }
             let vttbr = s2.vttbr(i as u8 + 1);
             let tables = s2.tables_used();
             let devices = DeviceMap::<MAX_GRANTS>::build_granted(ACCEPTED.devices(), config, epoch)
                 .map_err(|e| fatal::InitError::Devices { name: p.name, err: e })?;
-            let mut boot_regs = [(22, 0), (23, 0), (24, 0), (25, 0), (26, i as u64)];
+            let first_passed = passed.iter().flatten().next().map_or(0, |d| d.base());
+            let mut boot_regs = [(22, 0), (23, 0), (24, 0), (25, 0), (26, i as u64), (27, first_passed)];
             for s in devices.iter() {
                 let r = match s.dev {
                     Device::Pl011(_) => 0,
@@ -268,7 +321,7 @@ impl Runtime {
                 boot_regs[r].1 = s.info.base();
             }
             kprintln!(
-                "[load] {}: RAM {:#x}..{:#x} (code {:#x} bytes, read+exec; rest read+write), stage-2 root {:#x} VMID {} ({} tables), devices: {}",
+                "[load] {}: RAM {:#x}..{:#x} (code {:#x} bytes, read+exec; rest read+write), stage-2 root {:#x} VMID {} ({} tables), devices: {}{}",
                 p.name,
                 l.ram_base,
                 l.stack_top(),
@@ -276,7 +329,8 @@ impl Runtime {
                 vttbr & 0xFFFF_FFFF_FFFF,
                 i + 1,
                 tables,
-                names_of(&devices)
+                names_of(&devices),
+                Passed(&passed)
             );
             let mut v = Vcpu {
                 regs: GuestRegs::default(),

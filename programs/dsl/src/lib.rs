@@ -14,7 +14,8 @@
 //!         Reset -> Idle; Idle -> Running; Running -> Idle;
 //!     }
 //! }
-//! board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x100_0000; } }
+//! device_kinds! { pub VirtKinds { Pl011: trapped, spi, compatible "arm,pl011"; GicV3Distributor: trapped, singleton; } }
+//! board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x100_0000; kinds: VirtKinds; } }
 //! devices! {
 //!     pub VirtDevices on QemuVirt {
 //!         uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
@@ -231,6 +232,9 @@ pub struct Board {
     /// The CPUs partitions' execution contexts run on (`cpus: N;`, 1 when
     /// not given).
     pub cpus: u64,
+    /// The kind set its devices come in (`kinds: VirtKinds;`, declared with
+    /// `device_kinds!`).
+    pub kinds: Path,
 }
 
 impl Board {
@@ -257,10 +261,18 @@ impl Parse for Board {
         let name: Ident = input.parse()?;
         let body;
         braced!(body in input);
-        let (mut ram, mut devices, mut image, mut cpus) = (None, None, None, None);
+        let (mut ram, mut devices, mut image, mut cpus, mut kinds) = (None, None, None, None, None);
         while !body.is_empty() {
             let key: Ident = body.parse()?;
             body.parse::<Token![:]>()?;
+            if key == "kinds" {
+                let set: Path = body.parse()?;
+                body.parse::<Token![;]>()?;
+                if kinds.replace(set).is_some() {
+                    return Err(syn::Error::new(key.span(), "board field `kinds` given twice"));
+                }
+                continue;
+            }
             if key == "cpus" {
                 let n: LitInt = body.parse()?;
                 body.parse::<Token![;]>()?;
@@ -285,7 +297,7 @@ impl Parse for Board {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown board field `{other}` (expected `ram`, `devices`, `image`, `cpus`)"),
+                        format!("unknown board field `{other}` (expected `ram`, `devices`, `image`, `cpus`, `kinds`)"),
                     ));
                 }
             };
@@ -320,9 +332,170 @@ impl Parse for Board {
             devices: need(devices, "devices")?,
             image: need(image, "image")?,
             cpus: cpus.unwrap_or(1),
+            kinds: kinds.ok_or_else(|| {
+                syn::Error::new(
+                    name.span(),
+                    format!("board `{name}` needs `kinds: KindSet;`: the set of device kinds its devices come in (`device_kinds!`)"),
+                )
+            })?,
             attrs,
             vis,
             name,
+        })
+    }
+}
+
+/// How the hypervisor gives a partition a device of a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindAccess {
+    /// The window is left out of stage-2: every access traps and the
+    /// hypervisor emulates the device (windows may be smaller than a page).
+    Trapped = 0,
+    /// The window is mapped into the partition's stage-2 as device memory
+    /// (whole 4 KiB pages; one partition only).
+    Passthrough = 1,
+}
+
+/// The interrupt a device of a kind raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IrqClass {
+    /// None.
+    None = 0,
+    /// A shared peripheral interrupt (32..=1019).
+    Spi = 1,
+    /// A private peripheral interrupt (16..=31).
+    Ppi = 2,
+}
+
+/// One kind of a set: `Pl011: trapped, spi, compatible "arm,pl011";`.
+pub struct KindDecl {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub access: KindAccess,
+    pub singleton: bool,
+    pub irq: IrqClass,
+    /// Device-tree compatibles that are devices of this kind, each with the
+    /// `reg` entry that is its window (`None`: every entry is one device).
+    pub compatibles: Vec<(String, Option<u64>)>,
+}
+
+/// Most kinds in one set: the checks keep a bit per kind in one register.
+pub const MAX_KINDS: usize = 64;
+
+/// `device_kinds! { pub VirtKinds { Pl011: trapped, spi; ... } }`.
+pub struct DeviceKinds {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub kinds: Vec<KindDecl>,
+}
+
+impl Parse for DeviceKinds {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let name: Ident = input.parse()?;
+        let body;
+        braced!(body in input);
+        let mut kinds = Vec::new();
+        while !body.is_empty() {
+            let attrs = body.call(Attribute::parse_outer)?;
+            let kind: Ident = body.parse()?;
+            body.parse::<Token![:]>()?;
+            let (mut access, mut singleton, mut irq, mut compatibles) = (None, false, None, Vec::new());
+            let words = list_to_semicolon(&body, |input| {
+                let word: Ident = input.parse()?;
+                let value = if word == "compatible" {
+                    let c: syn::LitStr = input.parse()?;
+                    let reg = if input.peek(Ident) {
+                        let r: Ident = input.parse()?;
+                        if r != "reg" {
+                            return Err(syn::Error::new(
+                                r.span(),
+                                "expected `reg N` after the compatible string",
+                            ));
+                        }
+                        Some(input.parse::<LitInt>()?.base10_parse::<u64>()?)
+                    } else {
+                        None
+                    };
+                    Some((c.value(), reg))
+                } else {
+                    None
+                };
+                Ok((word, value))
+            })?;
+            body.parse::<Token![;]>()?;
+            for (word, value) in words {
+                let twice = || syn::Error::new(word.span(), format!("kind `{kind}`: `{word}` given twice"));
+                match word.to_string().as_str() {
+                    "trapped" | "passthrough" => {
+                        let a = if word == "trapped" {
+                            KindAccess::Trapped
+                        } else {
+                            KindAccess::Passthrough
+                        };
+                        if access.replace(a).is_some() {
+                            return Err(syn::Error::new(
+                                word.span(),
+                                format!("kind `{kind}`: a kind is either `trapped` or `passthrough`, once"),
+                            ));
+                        }
+                    }
+                    "singleton" if singleton => return Err(twice()),
+                    "singleton" => singleton = true,
+                    "spi" | "ppi" => {
+                        let c = if word == "spi" { IrqClass::Spi } else { IrqClass::Ppi };
+                        if irq.replace(c).is_some() {
+                            return Err(syn::Error::new(
+                                word.span(),
+                                format!("kind `{kind}`: a kind raises one class of interrupt (`spi` or `ppi`)"),
+                            ));
+                        }
+                    }
+                    "compatible" => compatibles.extend(value),
+                    other => {
+                        return Err(syn::Error::new(
+                            word.span(),
+                            format!(
+                                "kind `{kind}`: unknown property `{other}` (expected `trapped` or `passthrough`, then `singleton`, `spi` or `ppi`, `compatible \"vendor,device\"`)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            let access = access.ok_or_else(|| {
+                syn::Error::new(
+                    kind.span(),
+                    format!(
+                        "kind `{kind}` needs `trapped` (the hypervisor emulates it) or `passthrough` (mapped into one partition)"
+                    ),
+                )
+            })?;
+            kinds.push(KindDecl {
+                attrs,
+                name: kind,
+                access,
+                singleton,
+                irq: irq.unwrap_or(IrqClass::None),
+                compatibles,
+            });
+        }
+        distinct_names(kinds.iter().map(|k| &k.name), "kind")?;
+        if kinds.len() > MAX_KINDS {
+            return Err(syn::Error::new(
+                name.span(),
+                format!(
+                    "kind set `{name}` declares {} kinds; a set holds at most {MAX_KINDS}",
+                    kinds.len()
+                ),
+            ));
+        }
+        Ok(DeviceKinds {
+            attrs,
+            vis,
+            name,
+            kinds,
         })
     }
 }
@@ -740,6 +913,7 @@ pub struct ConfigFile {
     pub devices: Vec<Devices>,
     pub handlers: Vec<Handlers>,
     pub partitions: Vec<Partitions>,
+    pub kinds: Vec<DeviceKinds>,
 }
 
 impl ConfigFile {
@@ -767,6 +941,7 @@ impl ConfigFile {
                         "devices" => self.devices.push(syn::parse2(tokens)?),
                         "transition_handlers" => self.handlers.push(syn::parse2(tokens)?),
                         "partitions" => self.partitions.push(syn::parse2(tokens)?),
+                        "device_kinds" => self.kinds.push(syn::parse2(tokens)?),
                         _ => {}
                     }
                 }
@@ -820,8 +995,19 @@ pub fn hlist_type(items: &[TokenStream], frunk: &TokenStream) -> TokenStream {
 /// the lifecycle checks' compile time); a deliberate copy of another
 /// vocabulary's record can only rename its states, whatever the width.
 pub fn vocabulary_identity(crate_name: &str, states: &States) -> u64 {
-    let mut text = format!("{crate_name}::{}:", states.vocabulary);
-    for n in &states.names {
+    declaration_identity(crate_name, &states.vocabulary, states.names.iter())
+}
+
+/// The identity of a kind set, made like a vocabulary's (see
+/// [`vocabulary_identity`]): a device of another set's kind is told apart
+/// from the board's own by it.
+pub fn kind_set_identity(crate_name: &str, kinds: &DeviceKinds) -> u64 {
+    declaration_identity(crate_name, &kinds.name, kinds.kinds.iter().map(|k| &k.name))
+}
+
+fn declaration_identity<'a>(crate_name: &str, name: &Ident, items: impl Iterator<Item = &'a Ident>) -> u64 {
+    let mut text = format!("{crate_name}::{name}:");
+    for n in items {
         text.push_str(&n.to_string());
         text.push(',');
     }

@@ -6,9 +6,8 @@
 
 use std::collections::HashMap;
 
-use programs::DeviceKind;
-use programs::catalogue::{Check, device_checks, emulation_checks, handler_checks, lifecycle_checks};
-use programs_dsl::{ConfigFile, Edge, Ident, States, vocabulary_identity};
+use programs::catalogue::{Check, device_checks, handler_checks, lifecycle_checks};
+use programs_dsl::{ConfigFile, DeviceKinds, Edge, Ident, States, kind_set_identity, vocabulary_identity};
 use typevm::interp::{self, Tick};
 use typevm::message::Message;
 use typevm::reflect::{Status, Verdict};
@@ -164,6 +163,60 @@ pub fn render_tick(t: &Tick<'_>) -> String {
 }
 
 /// A vocabulary as the type level declares it: its record and its states'.
+/// A kind set: its record and its kinds' records by name.
+struct KindSet {
+    record: Val,
+    kinds: HashMap<String, Val>,
+}
+
+impl KindSet {
+    fn declared(crate_name: &str, k: &DeviceKinds) -> KindSet {
+        let record = record(
+            &k.name.to_string(),
+            Display::Name,
+            vec![
+                Val::Num(kind_set_identity(crate_name, k)),
+                Val::Num(k.kinds.len() as u64),
+            ],
+        );
+        let kinds = k
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(id, d)| {
+                let fields = vec![
+                    Val::Num(id as u64),
+                    Val::Num(d.singleton as u64),
+                    Val::Num(d.irq as u64),
+                    Val::Num(d.access as u64),
+                    record,
+                ];
+                (
+                    d.name.to_string(),
+                    self::record(&d.name.to_string(), Display::Name, fields),
+                )
+            })
+            .collect();
+        KindSet { record, kinds }
+    }
+
+    /// `programs::board::VirtKinds`, as the type level reflects it.
+    fn board() -> KindSet {
+        let mut kinds = HashMap::new();
+        let mut rest = <<programs::board::VirtKinds as programs::devices::KindSet>::Kinds as Value>::VAL;
+        while let Some((k, tail)) = rest.uncons() {
+            if let Val::Rec(r) = k {
+                kinds.insert(r.name.to_string(), k);
+            }
+            rest = tail;
+        }
+        KindSet {
+            record: <programs::board::VirtKinds as Value>::VAL,
+            kinds,
+        }
+    }
+}
+
 struct Vocabulary {
     record: Val,
     states: HashMap<String, Val>,
@@ -324,27 +377,44 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
             .push((headline, runner.run_all(lifecycle_checks::CHECKS, &name, &input)));
     }
 
-    let mut boards: HashMap<String, Val> = HashMap::new();
+    let mut sets: Vec<(String, KindSet)> = config
+        .kinds
+        .iter()
+        .map(|k| (k.name.to_string(), KindSet::declared(crate_name, k)))
+        .collect();
+    if !sets.iter().any(|(n, _)| n == "VirtKinds") {
+        // The board's kinds, for a file that uses them without declaring them.
+        sets.push(("VirtKinds".to_string(), KindSet::board()));
+    }
+    let mut boards: HashMap<String, (Val, String)> = HashMap::new();
     for b in &config.boards {
         let n = b.name.to_string();
-        boards.insert(
-            n.clone(),
-            record(&n, Display::Name, b.fields().iter().map(|&x| Val::Num(x)).collect()),
-        );
-    }
-    let kind_of = |k: &str| -> Result<Val, String> {
-        DeviceKind::ALL
+        let set_name = b.kinds.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let set = sets
             .iter()
-            .find(|kind| kind.name() == k)
-            .map(|kind| kind.record())
-            .ok_or_else(|| format!("`{k}` is not a device kind (see `programs::devices::kinds`)"))
+            .find(|(s, _)| *s == set_name)
+            .map(|(_, s)| s)
+            .ok_or_else(|| format!("board `{n}`: `{set_name}` is not a kind set declared with `device_kinds!` (rustc: cannot find type)"))?;
+        let mut fields: Vec<Val> = b.fields().iter().map(|&x| Val::Num(x)).collect();
+        fields.push(set.record);
+        boards.insert(n.clone(), (record(&n, Display::Name, fields), set_name));
+    }
+    // A kind named in a map whose board has set `set`: the set's own, else
+    // another set's (which the checks refuse).
+    let kind_of = |set: &str, k: &str| -> Result<Val, String> {
+        sets.iter()
+            .find(|(n, _)| n == set)
+            .and_then(|(_, s)| s.kinds.get(k))
+            .or_else(|| sets.iter().find_map(|(_, s)| s.kinds.get(k)))
+            .copied()
+            .ok_or_else(|| format!("`{k}` is not a kind of any `device_kinds!` (rustc: cannot find type)"))
     };
     for m in &config.devices {
         let name = m.name.to_string();
         let board_name = m.board.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-        let board = match boards.get(&board_name) {
-            Some(b) => *b,
-            None if board_name == "QemuVirt" => <programs::board::QemuVirt as Value>::VAL,
+        let (board, set) = match boards.get(&board_name) {
+            Some((b, set)) => (*b, set.clone()),
+            None if board_name == "QemuVirt" => (<programs::board::QemuVirt as Value>::VAL, "VirtKinds".to_string()),
             None => {
                 return Err(format!(
                     "device map `{name}` is on board `{board_name}`, which the file does not declare with `board!`"
@@ -359,7 +429,7 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
                     &d.name.to_string(),
                     Display::Window,
                     vec![
-                        kind_of(&d.kind.to_string())?,
+                        kind_of(&set, &d.kind.to_string())?,
                         Val::Num(d.window.base),
                         Val::Num(d.window.size),
                         Val::Num(d.irq.unwrap_or(0)),
@@ -369,13 +439,7 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
             .collect::<Result<_, String>>()?;
         let headline = format!("device map `{name}` on `{board_name}`: {} devices", devices.len());
         let devices = list(devices);
-        let mut runs = runner.run_all(device_checks::CHECKS, &name, &[devices, board]);
-        // The hypervisor of this workspace emulates `programs::board::Emulated`.
-        runs.extend(runner.run_all(
-            emulation_checks::CHECKS,
-            &name,
-            &[devices, <programs::board::Emulated as Value>::VAL],
-        ));
+        let runs = runner.run_all(device_checks::CHECKS, &name, &[devices, board]);
         report.items.push((headline, runs));
     }
 

@@ -20,12 +20,12 @@ fn the_board_passes_every_check() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("lifecycle `Lifecycle`: 5 states, 8 transitions"), "{out}");
     assert!(
-        out.contains("device map `VirtDevices` on `QemuVirt`: 4 devices"),
+        out.contains("device map `VirtDevices` on `QemuVirt`: 5 devices"),
         "{out}"
     );
     // Every check of the catalogue that runs on a lifecycle table and a device map.
-    use programs::catalogue::{device_checks, emulation_checks, lifecycle_checks};
-    let checks = lifecycle_checks::CHECKS.len() + device_checks::CHECKS.len() + emulation_checks::CHECKS.len();
+    use programs::catalogue::{device_checks, lifecycle_checks};
+    let checks = lifecycle_checks::CHECKS.len() + device_checks::CHECKS.len();
     assert_eq!(out.matches("  ok    ").count(), checks, "{out}");
     assert!(!out.contains("FAIL"), "{out}");
 }
@@ -100,7 +100,7 @@ fn a_path_naming_another_item_of_the_same_name_gets_no_verdict() {
     let (code, err) = explain_source(
         "shadowed_board.rs",
         "mod mine {\n    programs::board! { pub QemuVirt { ram: 0x4000_0000 + 0x4000_0000; \
-         devices: 0x1000_0000 + 0x1000_0000; image: 0x4020_0000 + 0x0100_0000; } }\n}\n\
+         devices: 0x1000_0000 + 0x1000_0000; image: 0x4020_0000 + 0x0100_0000; kinds: VirtKinds; } }\n}\n\
          programs::devices! { pub Map on programs::board::QemuVirt { uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33; } }\n\
          fn main() {}\n",
     );

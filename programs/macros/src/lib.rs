@@ -10,7 +10,8 @@
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Ts;
 use programs_dsl::{
-    Board, Devices, Handlers, Lifecycle, Partitions, States, hlist_type, typenum_tokens, vocabulary_identity,
+    Board, DeviceKinds, Devices, Handlers, Lifecycle, Partitions, States, hlist_type, kind_set_identity,
+    typenum_tokens, vocabulary_identity,
 };
 use quote::{quote, quote_spanned};
 use syn::{Ident, parse_macro_input};
@@ -223,18 +224,93 @@ pub fn sp_lifecycle(input: TokenStream) -> TokenStream {
     .into()
 }
 
-/// `board! { pub Name { ram: b + s; devices: b + s; image: b + s; } }`.
+/// `device_kinds! { pub Set { Pl011: trapped, spi, compatible "arm,pl011"; ... } }`:
+/// the set record `[identity, number of kinds]` and one record type per
+/// kind, `[id, singleton, irq class, access, Set]`.
+#[proc_macro]
+pub fn device_kinds(input: TokenStream) -> TokenStream {
+    let k = parse_macro_input!(input as DeviceKinds);
+    let (tv, fk) = (tv(), fk());
+    let (attrs, vis, set) = (&k.attrs, &k.vis, &k.name);
+    let set_str = set.to_string();
+    let crate_name = std::env::var("CARGO_CRATE_NAME").unwrap_or_default();
+    let identity = num(kind_set_identity(&crate_name, &k));
+    let count = num(k.kinds.len() as u64);
+    let mut out = quote! {
+        #tv::record!(
+            #(#attrs)*
+            #vis struct #set = [#identity, #count] as #tv::value::Display::Name
+        );
+    };
+    let mut names = Vec::new();
+    let mut compatibles = Vec::new();
+    for (id, kind) in k.kinds.iter().enumerate() {
+        let (kattrs, name) = (&kind.attrs, &kind.name);
+        let fields = [
+            num(id as u64),
+            num(kind.singleton as u64),
+            num(kind.irq as u64),
+            num(kind.access as u64),
+        ];
+        let doc = format!(
+            "A kind of `{set}`: {}{}{}.",
+            match kind.access {
+                programs_dsl::KindAccess::Trapped => "trapped and emulated by the hypervisor",
+                programs_dsl::KindAccess::Passthrough => "passed through to one partition",
+            },
+            match kind.irq {
+                programs_dsl::IrqClass::None => ", raises no interrupt",
+                programs_dsl::IrqClass::Spi => ", raises an SPI",
+                programs_dsl::IrqClass::Ppi => ", raises a PPI",
+            },
+            if kind.singleton { ", one per board" } else { "" },
+        );
+        out.extend(quote! {
+            #tv::record!(
+                #(#kattrs)*
+                #[doc = #doc]
+                #vis struct #name = [#(#fields,)* #set] as #tv::value::Display::Name
+            );
+        });
+        names.push(quote!(#name));
+        for (c, reg) in &kind.compatibles {
+            let id = id as u8;
+            let reg = match reg {
+                Some(r) => {
+                    let r = *r as u8;
+                    quote!(::core::option::Option::Some(#r))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            compatibles.push(quote!(::programs::devices::Compatible { kind: #id, compatible: #c, reg: #reg }));
+        }
+    }
+    let list = hlist_type(&names, &fk);
+    out.extend(quote! {
+        impl ::programs::devices::KindSet for #set {
+            const NAME: &'static str = #set_str;
+            type Kinds = #list;
+            const COMPATIBLES: &'static [::programs::devices::Compatible] = &[#(#compatibles),*];
+        }
+    });
+    out.into()
+}
+
+/// `board! { pub Name { ram: b + s; devices: b + s; image: b + s; cpus: n; kinds: Set; } }`.
 #[proc_macro]
 pub fn board(input: TokenStream) -> TokenStream {
     let b = parse_macro_input!(input as Board);
     let tv = tv();
-    let (attrs, vis, name) = (&b.attrs, &b.vis, &b.name);
+    let (attrs, vis, name, kinds) = (&b.attrs, &b.vis, &b.name, &b.kinds);
     let fields = b.fields().map(num);
     quote! {
         #tv::record!(
             #(#attrs)*
-            #vis struct #name = [#(#fields),*] as #tv::value::Display::Name
+            #vis struct #name = [#(#fields,)* #kinds] as #tv::value::Display::Name
         );
+        impl ::programs::devices::BoardKinds for #name {
+            type Kinds = #kinds;
+        }
     }
     .into()
 }
@@ -262,7 +338,7 @@ pub fn devices(input: TokenStream) -> TokenStream {
             #tv::record!(
                 #[doc = #doc]
                 #[allow(non_camel_case_types)]
-                #vis struct #dn = [::programs::devices::kinds::#kind, #base, #size, #irq] as #tv::value::Display::Window
+                #vis struct #dn = [#kind, #base, #size, #irq] as #tv::value::Display::Window
             );
         });
         devs.push(quote!(#dn));

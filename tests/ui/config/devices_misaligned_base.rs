@@ -1,16 +1,19 @@
-// A window that does not start on a 4 KiB boundary.
+// A passed-through window that does not start on a 4 KiB boundary
+// (stage-2 maps it page by page).
+use programs::board::kinds::*;
 programs::board! {
     pub Virt {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
     }
 }
 
 programs::devices! {
     pub Devices on Virt {
         gicd: GicV3Distributor @ 0x0800_0000 + 0x1_0000;
-        uart0: Pl011 @ 0x0900_0800 + 0x1000, irq 33;
+        gpio0: Pl061 @ 0x0903_0800 + 0x1000, irq 39;
     }
 }
 

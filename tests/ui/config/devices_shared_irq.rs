@@ -1,9 +1,11 @@
 // Two devices raise SPI 33.
+use programs::board::kinds::*;
 programs::board! {
     pub Virt {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
     }
 }
 

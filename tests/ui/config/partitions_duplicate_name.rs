@@ -1,10 +1,12 @@
 // Two partitions named `sp0`; a device given twice to one partition; a
 // region both writable and executable.
+use programs::board::kinds::*;
 programs::board! {
     pub Virt {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
         cpus: 2;
     }
 }

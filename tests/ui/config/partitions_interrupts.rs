@@ -1,10 +1,12 @@
 // `sp0` is routed an interrupt no device raises and one of a device it
 // shares; `sp1` and `sp2` are both routed `rtc0`'s.
+use programs::board::kinds::*;
 programs::board! {
     pub Virt {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
         cpus: 2;
     }
 }

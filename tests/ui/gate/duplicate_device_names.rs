@@ -5,14 +5,14 @@ use programs::board::{Lifecycle, QemuVirt};
 mod one {
     typevm::record!(
         #[allow(non_camel_case_types)]
-        pub struct uart0 = [programs::devices::kinds::Pl011, typevm::num!(0x0900_0000), typenum::U4096, typevm::num!(33)]
+        pub struct uart0 = [programs::board::Pl011, typevm::num!(0x0900_0000), typenum::U4096, typevm::num!(33)]
             as typevm::value::Display::Window
     );
 }
 mod two {
     typevm::record!(
         #[allow(non_camel_case_types)]
-        pub struct uart0 = [programs::devices::kinds::Pl011, typevm::num!(0x0901_0000), typenum::U4096, typevm::num!(34)]
+        pub struct uart0 = [programs::board::Pl011, typevm::num!(0x0901_0000), typenum::U4096, typevm::num!(34)]
             as typevm::value::Display::Window
     );
 }

@@ -2,8 +2,8 @@
 // emulates, so a map with a `VirtioMmio` (not emulated) was "accepted" with
 // `E = [Pl011, VirtioMmio]`. The emulated kinds are now the hypervisor's own
 // (`programs::board::Emulated`), not a parameter. (Adversarial review, session 5.)
+use programs::board::kinds::{Pl011, VirtioMmio};
 use programs::board::{Lifecycle, QemuVirt};
-use programs::devices::kinds::{Pl011, VirtioMmio};
 programs::devices! {
     pub Devices on QemuVirt {
         uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;

@@ -2,7 +2,8 @@
 // a window over the hypervisor image: the gate builds the checks' input from
 // the map's parts and refuses it.
 use programs::board::{Lifecycle, QemuVirt};
-use programs::devices::{DeviceMap, kinds::Pl011};
+use programs::board::kinds::Pl011;
+use programs::devices::DeviceMap;
 use typenum::{U0, U4096};
 
 typevm::record!(

@@ -2,7 +2,8 @@
 // overlap rule sweeps the windows in the order `devices!` gives them, so the
 // gate refuses a map in any other order and says how to fix it.
 use programs::board::{Lifecycle, QemuVirt};
-use programs::devices::{DeviceMap, kinds::Pl011};
+use programs::board::kinds::Pl011;
+use programs::devices::DeviceMap;
 use typenum::U4096;
 
 typevm::record!(

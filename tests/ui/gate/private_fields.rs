@@ -6,7 +6,7 @@ static FORGED: Accepted<programs::board::Board> = Accepted {
     lifecycle: LifecycleInfo { states: &["A"], initial: 0, terminal: 0, legal: &[1] },
     devices: &[],
     partitions: &[],
-    board: BoardInfo { name: "forged", ram_base: 0, ram_size: 0, device_base: 0, device_size: 0, image_base: 0, image_size: 0, cpus: 1 },
+    board: BoardInfo { name: "forged", ram_base: 0, ram_size: 0, device_base: 0, device_size: 0, image_base: 0, image_size: 0, cpus: 1, kinds: &[] },
     _config: core::marker::PhantomData,
 };
 

@@ -10,7 +10,7 @@ use typevm::value::{CellOf, Declared, Display};
 
 typevm::record!(
     #[allow(non_camel_case_types)]
-    pub struct uart0 = [programs::devices::kinds::Pl011, typevm::num!(0x0900_0000), typenum::U4096, typevm::num!(33)]
+    pub struct uart0 = [programs::board::Pl011, typevm::num!(0x0900_0000), typenum::U4096, typevm::num!(33)]
         as Display::Window
 );
 

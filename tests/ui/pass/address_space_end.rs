@@ -1,5 +1,6 @@
 // Ranges compare by their last byte: a device range and a window that end
 // exactly at 2^64 are accepted, and the runtime table says so.
+use programs::board::kinds::*;
 programs::sp_states! { pub SpState: Reset, Idle; }
 programs::sp_lifecycle! {
     pub Lifecycle for SpState {
@@ -15,6 +16,7 @@ programs::board! {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0xffff_0000_0000_0000 + 0x1_0000_0000_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
     }
 }
 

@@ -1,4 +1,5 @@
 // A larger valid table and map: 16 states, a ring with chords; 32 UARTs.
+use programs::board::kinds::*;
 programs::sp_states! { pub SpState: S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15; }
 
 programs::sp_lifecycle! {
@@ -59,6 +60,7 @@ programs::board! {
         ram: 0x4000_0000 + 0x4000_0000;
         devices: 0x0800_0000 + 0x3800_0000;
         image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
     }
 }
 

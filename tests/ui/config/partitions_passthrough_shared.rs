@@ -1,0 +1,34 @@
+// A passed-through device is mapped into one partition: `gpio0` given
+// shared to two partitions is refused at both grants.
+use programs::board::kinds::*;
+programs::board! {
+    pub Virt {
+        ram: 0x4000_0000 + 0x4000_0000;
+        devices: 0x0800_0000 + 0x3800_0000;
+        image: 0x4020_0000 + 0x0100_0000;
+        kinds: VirtKinds;
+        cpus: 2;
+    }
+}
+
+programs::devices! {
+    pub Devices on Virt {
+        uart0: Pl011 @ 0x0900_0000 + 0x1000, irq 33;
+        gpio0: Pl061 @ 0x0903_0000 + 0x1000, irq 39;
+    }
+}
+
+programs::partitions! {
+    pub Parts on Devices {
+        sp0: id 0x8001, uuid "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb", contexts 1 {
+            memory: ram @ 0x4120_0000 + 0x20_0000 rw;
+            devices: uart0, gpio0;
+        }
+        sp1: id 0x8002, uuid "6e6b3c7a-5f4c-4a34-9e2b-2c8f3f0d7a11", contexts 1 {
+            memory: ram @ 0x4140_0000 + 0x20_0000 rw;
+            devices: uart0, gpio0;
+        }
+    }
+}
+
+fn main() {}
