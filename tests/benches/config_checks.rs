@@ -90,7 +90,9 @@ fn grown_board() -> String {
     let text = std::fs::read_to_string(path).expect("programs/src/board.rs");
     // The kinds stay `programs::board`'s: the gate's emulations are of those
     // (a copy of the set is another set, whose trapped kinds it refuses).
-    let (head, rest) = text.split_once("pub mod kinds {").expect("board.rs declares its kinds in `mod kinds`");
+    let (head, rest) = text
+        .split_once("pub mod kinds {")
+        .expect("board.rs declares its kinds in `mod kinds`");
     let (_, tail) = rest.split_once("pub use kinds::*;").expect("and re-exports them");
     let text = format!("{head}pub use programs::board::kinds::*;{tail}");
     text.lines()
