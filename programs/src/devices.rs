@@ -27,6 +27,11 @@ type PageMask = num!(0xffff_ffff_ffff_f000);
 /// A set of device kinds, as `device_kinds!` declares it: a board's
 /// vocabulary of devices (`board! { ..; kinds: Set; }`). The set itself is
 /// the record `[identity, number of kinds]` every one of its kinds names.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a kind set",
+    label = "not declared with `device_kinds!`",
+    note = "a board's `kinds:` names a set declared with `programs::device_kinds!` (QEMU virt's: `programs::board::VirtKinds`)"
+)]
 pub trait KindSet: Value + 'static {
     /// The set's name.
     const NAME: &'static str;
@@ -372,23 +377,14 @@ const fn kinds_table(set: &str, kinds: Val) -> ([KindInfo; 64], usize) {
 }
 
 /// The runtime entry of a reflected device record, whose kind must be the
-/// record its board's set declares at the kind's id (`kinds`): a
+/// one its board's set declares at the kind's id (`kinds`, in id order): a
 /// look-alike kind record is refused, since the checks trusted its fields.
-pub const fn device_info(device: &Val, kinds: Val) -> DeviceInfo {
+pub const fn device_info(device: &Val, kinds: &[KindInfo]) -> DeviceInfo {
     let Val::Rec(r) = device else {
         panic!("a device reflects as a record");
     };
     let kind = kind_info(&r.fields[0]);
-    let mut declared = false;
-    let (mut rest, mut n) = (kinds, 0);
-    while let Some((k, tail)) = rest.uncons() {
-        if n == kind.id as usize {
-            declared = r.fields[0].same(&k);
-        }
-        n += 1;
-        rest = tail;
-    }
-    if !declared {
+    if (kind.id as usize) >= kinds.len() || !kinds[kind.id as usize].is(&kind) {
         let mut m = typevm::message::Message::new();
         m.push_str(crate::gate::REFUSES);
         m.push_str(": device `");
@@ -450,15 +446,17 @@ where
 {
     const OUT: typevm::reflect::Output = <Input<M> as crate::gate::Reflects<ReflectMap>>::OUTPUT;
     const LEN: usize = crate::gate::word(&Self::OUT.r0) as usize;
-    const KINDS_VAL: Val = <<SetOf<M> as KindSet>::Kinds as Value>::VAL;
-    const KINDS_TABLE: ([KindInfo; 64], usize) = kinds_table(<SetOf<M> as KindSet>::NAME, Self::KINDS_VAL);
+    const KINDS_TABLE: ([KindInfo; 64], usize) = kinds_table(
+        <SetOf<M> as KindSet>::NAME,
+        <<SetOf<M> as KindSet>::Kinds as Value>::VAL,
+    );
     /// The board's kinds, in id order.
     const KINDS: &'static [KindInfo] = Self::KINDS_TABLE.0.split_at(Self::KINDS_TABLE.1).0;
     const TABLE: [DeviceInfo; 256] = {
         let mut t = [DeviceInfo::EMPTY; 256];
         let mut i = 0;
         while i < Self::LEN {
-            t[i] = device_info(&Self::OUT.memory[i], Self::KINDS_VAL);
+            t[i] = device_info(&Self::OUT.memory[i], Self::KINDS);
             let mut j = 0;
             while j < i {
                 if typevm::value::str_eq(t[j].name(), t[i].name()) {

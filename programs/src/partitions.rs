@@ -401,12 +401,22 @@ const fn access_of(region: &str, bits: u64) -> crate::model::MemoryAccess {
     }
 }
 
+/// "trapped `Pl011`", as a refusal names a kind.
+const fn push_kind(m: &mut typevm::message::Message, kind: &crate::model::KindInfo) {
+    m.push_str(match kind.access() {
+        crate::model::KindAccess::Trapped => "trapped `",
+        crate::model::KindAccess::Passthrough => "passed-through `",
+    });
+    m.push_str(kind.name());
+    m.push_byte(b'`');
+}
+
 /// Where `device` (a device record the checks found in the map) is in the
 /// accepted map: the same window (windows of an accepted map are disjoint),
 /// of the very kind the map's device is. A look-alike whose kind differs
 /// (a passed-through copy of a trapped kind, say) is refused: the checks
 /// read the grant's kind, the runtime the map's.
-const fn device_index(devices: &[DeviceInfo], device: &Val) -> usize {
+const fn device_index(devices: &[DeviceInfo], device: &Val, partition: &str) -> usize {
     let d = record(device);
     let (base, size) = (
         crate::devices::num_of(&d.fields[1]),
@@ -419,15 +429,17 @@ const fn device_index(devices: &[DeviceInfo], device: &Val) -> usize {
             if !kind.is(devices[i].kind()) {
                 let mut m = typevm::message::Message::new();
                 m.push_str(crate::gate::REFUSES);
-                m.push_str(": a partition is given `");
+                m.push_str(": partition `");
+                m.push_str(partition);
+                m.push_str("` is given `");
                 m.push_str(d.name);
-                m.push_str("`, a `");
-                m.push_str(kind.name());
-                m.push_str("`, but the map's device in that window is `");
+                m.push_str("`, a ");
+                push_kind(&mut m, &kind);
+                m.push_str(", but the map's device in that window is `");
                 m.push_str(devices[i].name());
-                m.push_str("`, a `");
-                m.push_str(devices[i].kind().name());
-                m.push_str("` of its board's kinds (a look-alike record: the checks trusted its kind)");
+                m.push_str("`, a ");
+                push_kind(&mut m, devices[i].kind());
+                m.push_str(" (a look-alike record: the checks trusted its kind)");
                 panic!("{}", m.as_str());
             }
             return i;
@@ -478,7 +490,7 @@ where
                 let g = record(&g);
                 assert!(gi < MAX_POOL, "a set of partitions has at most 256 grants");
                 grants[gi] = GrantInfo {
-                    device: device_index(devices, &g.fields[0]),
+                    device: device_index(devices, &g.fields[0], p.name),
                     exclusive: crate::devices::num_of(&g.fields[1]) != 0,
                 };
                 gi += 1;

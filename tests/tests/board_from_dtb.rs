@@ -7,20 +7,15 @@
 //!
 //! If qemu-system-aarch64 is missing this test FAILS and prints the command
 //! that installs it.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-const INSTALL: &str = "sudo apt-get update && sudo apt-get install -y qemu-system-arm";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ lives in the workspace")
-        .to_path_buf()
-}
+mod common;
+use common::{require_qemu, workspace};
 
 /// QEMU virt's device tree, as QEMU writes it.
 fn dump_virt_dtb(dir: &Path) -> Vec<u8> {
+    require_qemu("the device-tree test");
     let path = dir.join("virt.dtb");
     let out = Command::new("qemu-system-aarch64")
         .args(["-machine"])
@@ -30,9 +25,7 @@ fn dump_virt_dtb(dir: &Path) -> Vec<u8> {
         ))
         .args(["-cpu", "max", "-smp", "4", "-m", "1G", "-nographic"])
         .output()
-        .unwrap_or_else(|e| {
-            panic!("qemu-system-aarch64 does not run ({e}); the device-tree test needs it. Install it with:\n    {INSTALL}\n")
-        });
+        .expect("qemu-system-aarch64 runs");
     assert!(
         out.status.success(),
         "qemu-system-aarch64 did not dump the device tree:\n{}",

@@ -7,10 +7,12 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use programs::devices;
+
+mod common;
 use programs::handlers;
 use programs::lifecycle;
 use programs_dsl::{ConfigFile, Edge, Ident};
@@ -738,7 +740,7 @@ fn rustc_agrees_on_a_sample() {
 /// `.cargo/config.toml` (`-Znext-solver`) applies. Each module also links
 /// its configuration through the gate.
 fn sample_crate() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = common::workspace();
     let dir = root.join("target").join("config-differential");
     let dep = |name: &str, path: &str| format!("{name} = {{ path = {:?} }}\n", root.join(path).display().to_string());
     std::fs::create_dir_all(&dir).unwrap();

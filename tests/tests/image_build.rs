@@ -23,12 +23,8 @@ const TABLE_EDGE: &str = "        Blocked -> Preempted;\n";
 const HANDLER_ENTRY: &str = "        Blocked -> Preempted => crate::sp::on_chain_preempt,\n";
 const MISSING: &str = "the lifecycle table `programs::board::Lifecycle` has no transition `programs::board::Blocked -> programs::board::Preempted`";
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ lives in the workspace")
-        .to_path_buf()
-}
+mod common;
+use common::workspace;
 
 /// Copy the workspace's sources (not `target/`, not `.git/`) to `to`.
 fn copy_tree(from: &Path, to: &Path) {

@@ -13,29 +13,12 @@ use programs::board::ACCEPTED;
 
 /// Seconds QEMU may run (the runner applies it with `timeout`).
 const QEMU_TIMEOUT_S: &str = "240";
-const INSTALL: &str = "sudo apt-get update && sudo apt-get install -y qemu-system-arm";
 
 /// Builds of different scenarios share one target dir: one at a time.
 static BUILD: Mutex<()> = Mutex::new(());
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ lives in the workspace")
-        .to_path_buf()
-}
-
-fn require_qemu() {
-    let found = Command::new("qemu-system-aarch64")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        found,
-        "qemu-system-aarch64 is not installed; the QEMU boot tests need it. Install it with:\n    {INSTALL}\n"
-    );
-}
+mod common;
+use common::{require_qemu, workspace};
 
 /// Build the image for `scenario` (`HV_SCENARIO`) and return a stable copy of the ELF.
 fn build_image(scenario: &str) -> PathBuf {
@@ -72,7 +55,7 @@ fn build_image(scenario: &str) -> PathBuf {
 
 /// Boot `elf`; returns (exit code, serial log).
 fn boot(elf: &Path) -> (i32, String) {
-    require_qemu();
+    require_qemu("the QEMU boot tests");
     let out = Command::new(workspace().join("hypervisor").join("qemu-run"))
         .arg(elf)
         .env("HV_QEMU_TIMEOUT", QEMU_TIMEOUT_S)
@@ -95,7 +78,7 @@ fn has(log: &str, needle: &str) {
 
 #[test]
 fn boots_runs_partitions_and_powers_off() {
-    require_qemu();
+    require_qemu("the QEMU boot tests");
     let elf = build_image("normal");
     let (code, log) = boot(&elf);
 
@@ -231,7 +214,7 @@ fn boots_runs_partitions_and_powers_off() {
 
 #[test]
 fn corrupt_state_halts_with_dump_and_nonzero_exit() {
-    require_qemu();
+    require_qemu("the QEMU boot tests");
     let elf = build_image("corrupt-state");
     let (code, log) = boot(&elf);
     has(&log, "scenario: corrupt-state");

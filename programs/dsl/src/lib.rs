@@ -256,9 +256,7 @@ impl Board {
 
 impl Parse for Board {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis: Visibility = input.parse()?;
-        let name: Ident = input.parse()?;
+        let (attrs, vis, name) = named(input)?;
         let body;
         braced!(body in input);
         let (mut ram, mut devices, mut image, mut cpus, mut kinds) = (None, None, None, None, None);
@@ -392,9 +390,7 @@ pub struct DeviceKinds {
 
 impl Parse for DeviceKinds {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis: Visibility = input.parse()?;
-        let name: Ident = input.parse()?;
+        let (attrs, vis, name) = named(input)?;
         let body;
         braced!(body in input);
         let mut kinds = Vec::new();
@@ -520,12 +516,15 @@ pub struct Devices {
     pub devices: Vec<Device>,
 }
 
+/// The head of a declaration: `#[attrs] vis Name`.
+fn named(input: ParseStream) -> syn::Result<(Vec<Attribute>, Visibility, Ident)> {
+    Ok((input.call(Attribute::parse_outer)?, input.parse()?, input.parse()?))
+}
+
 /// The head of a map or set: `#[attrs] vis Name on Target`, where `what`
 /// says what the target is for the error (`DeviceMap`, `BoardName`).
 fn named_on(input: ParseStream, target: &str, of: &str) -> syn::Result<(Vec<Attribute>, Visibility, Ident, Path)> {
-    let attrs = input.call(Attribute::parse_outer)?;
-    let vis: Visibility = input.parse()?;
-    let name: Ident = input.parse()?;
+    let (attrs, vis, name) = named(input)?;
     let on: Ident = input.parse()?;
     if on != "on" {
         return Err(syn::Error::new(
