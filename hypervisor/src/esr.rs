@@ -14,6 +14,33 @@ pub mod ec {
     pub const DABT_LOWER: u8 = 0x24;
 }
 
+/// What an exception class means, for reports of an exception a partition
+/// took at EL1 itself (its ESR_EL1).
+pub const fn class_name(esr: u64) -> &'static str {
+    match ((esr >> 26) & 0x3F) as u8 {
+        0x00 => "undefined instruction",
+        0x01 => "trapped WFI/WFE",
+        0x07 => "FP/SIMD access while disabled (CPACR_EL1.FPEN)",
+        0x0E => "illegal execution state",
+        0x15 => "svc",
+        0x16 => "hvc",
+        0x17 => "smc",
+        0x18 => "trapped system register access",
+        0x20 => "instruction abort from EL0",
+        0x21 => "instruction abort at EL1",
+        0x22 => "misaligned PC",
+        0x24 => "data abort from EL0",
+        0x25 => "data abort at EL1",
+        0x26 => "misaligned SP",
+        0x2C => "floating-point exception",
+        0x2F => "SError",
+        0x3C => "brk",
+        // The classes a partition can raise at EL1 are named above; others
+        // are reported by number next to this name.
+        _ => "exception",
+    }
+}
+
 /// The width of a memory access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Width {
@@ -313,6 +340,14 @@ mod tests {
     }
 
     const HPFAR_UART: u64 = (0x0900_0000u64 >> 12) << 4;
+
+    #[test]
+    fn exception_classes_are_named() {
+        assert_eq!(class_name(0x0200_0000), "undefined instruction");
+        assert_eq!(class_name(0x5600_005c), "svc");
+        assert_eq!(class_name(0x9600_0045), "data abort at EL1");
+        assert_eq!(class_name(0xFC00_0000), "exception");
+    }
 
     #[test]
     fn ipa_from_hpfar_and_far() {

@@ -12,6 +12,7 @@
 #![deny(clippy::let_underscore_must_use)]
 
 pub mod devices;
+pub mod elf;
 pub mod esr;
 pub mod layout;
 pub mod lifecycle;

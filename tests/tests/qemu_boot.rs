@@ -108,28 +108,61 @@ fn boots_runs_partitions_and_powers_off() {
         has(&log, &line);
     }
 
-    // Partitions are loaded with their own stage-2 and RAM, and talk.
-    for sp in ["sp0", "sp1", "sp2"] {
-        has(&log, &format!("[load] {sp}: RAM "));
+    // Rust partitions at EL1, loaded from their ELF binaries at the memory
+    // the configuration gives them, each with its own stage-2, speaking FF-A.
+    for p in ACCEPTED.partitions() {
+        has(&log, &format!("[load] {}: FF-A id {:#06x}, program ", p.name(), p.id()));
+        has(
+            &log,
+            &format!(
+                "[sched] booting {} (FF-A id {:#06x}) at {:#x}",
+                p.name(),
+                p.id(),
+                p.regions()[0].base()
+            ),
+        );
+        has(&log, &format!("[boot] {} is up: FFA_MSG_WAIT", p.name()));
     }
-    has(&log, "[sp0] sp0 booted, CurrentEL = 0x0000000000000001");
-    has(&log, "[sp0] hello from sp0: probing my devices");
-    has(&log, "[sp0] rtc0 DR (seconds since epoch) = 0x");
     has(
         &log,
-        "[sp0] gicd TYPER = 0x0000000000480001, PIDR2 = 0x000000000000003b",
+        "[sp0] Rust at EL1, own MMU on (SCTLR_EL1.M), FF-A id 0x8001, FF-A version 1.1",
     );
+    has(&log, "[sp0] FFA_PARTITION_INFO_GET: 3 partitions");
+    has(
+        &log,
+        "[sp0]   partition 0x8002: 1 execution context(s), properties 0x103, uuid 6e6b3c7a-...",
+    );
+    has(&log, "[sp0] svc taken by its own EL1 vectors (1 so far)");
     // A passed-through device: mapped into sp0's stage-2 as device memory,
     // and the real PL061 answers (0x61) without a trap.
     has(&log, "; passed through: gpio0@0x9030000 (device memory)");
-    has(&log, "[sp0] gpio0 (passed through) PeriphID0 = 0x0000000000000061");
-    has(&log, "[sp1] sp1 booted: service ready");
-    has(&log, "[sp1] work done, sum = 0x00000000000004fb");
+    has(&log, "[sp0] gpio0 (passed through) PeriphID0 = 0x61");
+    // Direct requests from the normal world; preemption returns
+    // FFA_INTERRUPT to the requester, which resumes with FFA_RUN.
+    has(&log, "[nwd] FFA_MSG_SEND_DIRECT_REQ to sp0: HELLO (arg 0)");
+    has(&log, "[sp0] hello from 0x8001: request from 0x0000, RTC says ");
+    has(&log, "[nwd] FFA_INTERRUPT from sp0: FFA_RUN sp0");
+    // A call chain: sp0 -> sp1, sp1 preempted, sp0 told and resuming it.
     has(
         &log,
-        "[sp0] sp1 answered: status 0x0000000000000000, value 0x00000000000afed8",
+        "[ffa] sp0 -> sp1: FFA_MSG_SEND_DIRECT_REQ (sender blocked until answered)",
     );
-    has(&log, "[sp0] call interrupted: sp1 was preempted, resuming it with RUN");
+    has(&log, "[sp1] WORK(5) for 0x8001 = 15");
+    has(
+        &log,
+        "[sched] sp0 gets FFA_INTERRUPT for sp1 (its callee), which stays Preempted until sp0 runs it",
+    );
+    has(&log, "[ffa] sp0: FFA_RUN sp1");
+    has(&log, "[sp1] WORK(120) for 0x8001 = 7260");
+    assert!(
+        log.contains("[sp0] sp1 answered 7260 (resumed it ")
+            && !log.contains("[sp0] sp1 answered 7260 (resumed it 0 times"),
+        "sp0 resumed its preempted callee"
+    );
+    has(
+        &log,
+        "[bench] FFA_MSG_SEND_DIRECT_REQ/RESP round trip, normal world -> sp1 -> normal world: ",
+    );
 
     // Every transition of the accepted table happened, through its handler.
     for from in 0..lc.states().len() as u8 {
@@ -153,19 +186,20 @@ fn boots_runs_partitions_and_powers_off() {
     );
     has(
         &log,
-        "[lifecycle] refused: sp1: transition Preempted -> Running refused: rule `compare-and-swap from the current state`: the state is Idle",
-    );
-    has(
-        &log,
-        "[sched] CNTHP timer: preempted sp1 and, with it, the call chain of sp0",
+        "[lifecycle] refused: sp0: transition Preempted -> Running refused: rule `compare-and-swap from the current state`: the state is Idle",
     );
 
-    // Faults: reported with the address, contained, others keep running.
+    // The hostile partition: every fault reported with its address and
+    // the rule, the partition aborted (its requester gets FFA_ERROR
+    // ABORTED), the others keep serving.
     has(
         &log,
         "[mmio] sp2: read of uart0+0xf00 (PL011) at IPA 0x9000f00: rule `only registers of the device model`: no such register; answered read-as-zero",
     );
-    has(&log, "[fault] sp2: 64-bit write of uart0+0x0 (PL011) at IPA 0x9000000");
+    has(
+        &log,
+        "[fault] sp2: 64-bit read of rtc0+0x0 (PL031) at IPA 0x9010000: rule `rtc0 registers are accessed as 32 bits`",
+    );
     has(
         &log,
         "[fault] sp2: read at IPA 0x40200000: rule `hypervisor memory is never mapped into a guest`",
@@ -174,13 +208,60 @@ fn boots_runs_partitions_and_powers_off() {
         &log,
         "[fault] sp2: read at IPA 0x10000000: rule `a partition sees only its RAM and its devices`: unmapped",
     );
+    has(
+        &log,
+        "[fault] sp2: read at IPA 0x41210000: rule `a partition sees only its own memory`: that is sp0's region sp0.data",
+    );
     has(&log, "rule `partition code is mapped read+exec`: permission fault");
-    assert_eq!(log.matches("): partition stopped").count(), 4, "four contained faults");
-    has(&log, "[sp2] sp2 still serving requests after its faults");
-    let after_fault = log.find("[fault] sp2: 64-bit write").unwrap();
+    // An EL1 exception with no vectors: reported as what it was, at its real PC.
+    let udf = log
+        .lines()
+        .find(|l| l.starts_with("[fault] sp2: undefined instruction at EL1 (ESR_EL1 0x2000000"))
+        .expect("the undefined instruction is reported from ESR_EL1");
     assert!(
-        log[after_fault..].contains("[sp0] hello from sp0"),
-        "sp0 keeps running after sp2's fault"
+        udf.contains("with no exception vectors to take it (VBAR_EL1 0x0, vector +0x200 not mapped)")
+            && !udf.contains("(pc 0x200)")
+            && udf.contains("(pc 0x4160"),
+        "reported at sp2's own code, not at the vector: {udf}"
+    );
+    // Spinning forever: preempted every slice, then the watchdog.
+    has(
+        &log,
+        "[fault] sp2: watchdog: rule `a request or a boot ends within 25 time slices of 20 ms`: still running after 25 slices",
+    );
+    assert_eq!(log.matches("): partition aborted").count(), 7, "seven contained faults");
+    assert_eq!(
+        log.matches("[nwd] request to sp2 ended with FFA_ERROR ABORTED").count(),
+        7,
+        "each abort answered to its requester"
+    );
+    let after_fault = log.find("[fault] sp2: 64-bit read").unwrap();
+    assert!(
+        log[after_fault..].contains("[sp0] hello from 0x8001"),
+        "sp0 keeps serving after sp2's fault"
+    );
+    // No register leaks between partitions.
+    has(
+        &log,
+        "[sp0] left 0x5ec2e75ec2e75ec2 in v0-v7, v16-v31, TPIDR_EL1, TPIDR_EL0",
+    );
+    has(
+        &log,
+        "[sp2] registers holding sp0's secret: 0 FP/SIMD halves, 0 thread registers; VBAR_EL1 0x0",
+    );
+    // Call chains belong to their owner.
+    has(
+        &log,
+        "[ffa] sp2: FFA_RUN sp1 (Preempted): rule `only the owner of a preempted call chain resumes it`: DENIED",
+    );
+    has(
+        &log,
+        "[ffa] sp2: FFA_MSG_SEND_DIRECT_RESP to 0x8001: rule `a response goes to the requester (0x0000), from the responder`: DENIED, nothing delivered",
+    );
+    has(&log, "[nwd] FFA_INTERRUPT from sp1: FFA_RUN sp1");
+    has(
+        &log,
+        "[ffa] normal world: FFA_RUN sp1: rule `only the owner of a preempted call chain resumes it`: DENIED",
     );
 
     // The race: four CPUs, one winner per round.

@@ -112,3 +112,9 @@ pub fn semihosting_exit(code: u32) -> ! {
         aarch64_cpu::asm::wfe();
     }
 }
+
+/// VPIDR_EL2: the MIDR value EL1 reads (`aarch64-cpu` has no VPIDR_EL2).
+pub fn set_vpidr(v: u64) {
+    // SAFETY: VPIDR_EL2 only changes what EL1 reads as MIDR_EL1; no memory effects.
+    unsafe { asm!("msr vpidr_el2, {}", in(reg) v, options(nomem, nostack)) };
+}

@@ -33,11 +33,6 @@ pub enum InitError {
         name: &'static str,
         err: BuildError,
     },
-    PayloadTooBig {
-        name: &'static str,
-        len: u64,
-        max: u64,
-    },
     Gic(&'static str),
     CpuOn {
         cpu: u64,
@@ -58,12 +53,6 @@ impl fmt::Display for InitError {
             InitError::Layout(e) => write!(f, "{e}"),
             InitError::Stage2 { name, err } => write!(f, "{name}: stage-2: {err}"),
             InitError::Devices { name, err } => write!(f, "{name}: {err}"),
-            InitError::PayloadTooBig { name, len, max } => {
-                write!(
-                    f,
-                    "{name}: rule `payload fits the code pages`: {len:#x} bytes > {max:#x}"
-                )
-            }
             InitError::Gic(s) => write!(f, "{s}"),
             InitError::CpuOn { cpu, code } => write!(f, "cpu{cpu}: rule `PSCI CPU_ON succeeds`: returned {code}"),
             InitError::Link { what, linked, expected } => {

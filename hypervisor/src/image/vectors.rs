@@ -3,21 +3,40 @@
 use core::arch::global_asm;
 use core::mem::{offset_of, size_of};
 
-/// A guest vCPU's general-purpose context, saved and restored by the asm.
-#[repr(C)]
+/// A guest vCPU's FP/SIMD state: saved by the exit path before any
+/// hypervisor code runs (the hypervisor's own code uses the v-registers) and
+/// restored right before `eret`: eager switching, so no partition ever sees
+/// another's (or the hypervisor's) FP/SIMD contents.
+#[repr(C, align(16))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FpRegs {
+    pub q: [u128; 32],
+    pub fpcr: u64,
+    pub fpsr: u64,
+}
+
+/// A guest vCPU's registers that the world switch moves: general-purpose,
+/// SP_EL1, the return state and FP/SIMD. (The EL1 system registers are
+/// switched in Rust: `image/context.rs`.)
+#[repr(C, align(16))]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GuestRegs {
     pub x: [u64; 31],
     pub sp_el1: u64,
     pub elr: u64,
     pub spsr: u64,
+    pub fp: FpRegs,
 }
 
 const _: () = assert!(offset_of!(GuestRegs, x) == 0);
 const _: () = assert!(offset_of!(GuestRegs, sp_el1) == 248);
 const _: () = assert!(offset_of!(GuestRegs, elr) == 256);
 const _: () = assert!(offset_of!(GuestRegs, spsr) == 264);
-const _: () = assert!(size_of::<GuestRegs>() == 272);
+const _: () = assert!(offset_of!(GuestRegs, fp) == 272);
+const _: () = assert!(offset_of!(FpRegs, q) == 0);
+const _: () = assert!(offset_of!(FpRegs, fpcr) == 512);
+const _: () = assert!(offset_of!(FpRegs, fpsr) == 520);
+const _: () = assert!(size_of::<GuestRegs>() == 800);
 
 /// The hypervisor's callee-saved state pushed by `run_guest` (offsets in bytes
 /// from SP while the guest runs).
@@ -143,6 +162,27 @@ run_guest:
     msr     elr_el2, x1
     ldr     x1, [x0, #{g_spsr}]
     msr     spsr_el2, x1
+    add     x1, x0, #{g_fp}
+    ldp     q0, q1, [x1, #0]
+    ldp     q2, q3, [x1, #32]
+    ldp     q4, q5, [x1, #64]
+    ldp     q6, q7, [x1, #96]
+    ldp     q8, q9, [x1, #128]
+    ldp     q10, q11, [x1, #160]
+    ldp     q12, q13, [x1, #192]
+    ldp     q14, q15, [x1, #224]
+    ldp     q16, q17, [x1, #256]
+    ldp     q18, q19, [x1, #288]
+    ldp     q20, q21, [x1, #320]
+    ldp     q22, q23, [x1, #352]
+    ldp     q24, q25, [x1, #384]
+    ldp     q26, q27, [x1, #416]
+    ldp     q28, q29, [x1, #448]
+    ldp     q30, q31, [x1, #480]
+    add     x1, x1, #{fp_fpcr}
+    ldp     x2, x3, [x1]
+    msr     fpcr, x2
+    msr     fpsr, x3
     ldp     x2, x3, [x0, #16]
     ldp     x4, x5, [x0, #32]
     ldp     x6, x7, [x0, #48]
@@ -187,6 +227,27 @@ guest_exit:
     str     x2, [x1, #{g_elr}]
     mrs     x2, spsr_el2
     str     x2, [x1, #{g_spsr}]
+    add     x2, x1, #{g_fp}
+    stp     q0, q1, [x2, #0]
+    stp     q2, q3, [x2, #32]
+    stp     q4, q5, [x2, #64]
+    stp     q6, q7, [x2, #96]
+    stp     q8, q9, [x2, #128]
+    stp     q10, q11, [x2, #160]
+    stp     q12, q13, [x2, #192]
+    stp     q14, q15, [x2, #224]
+    stp     q16, q17, [x2, #256]
+    stp     q18, q19, [x2, #288]
+    stp     q20, q21, [x2, #320]
+    stp     q22, q23, [x2, #352]
+    stp     q24, q25, [x2, #384]
+    stp     q26, q27, [x2, #416]
+    stp     q28, q29, [x2, #448]
+    stp     q30, q31, [x2, #480]
+    mrs     x3, fpcr
+    mrs     x4, fpsr
+    add     x2, x2, #{fp_fpcr}
+    stp     x3, x4, [x2]
     ldp     x19, x20, [sp, #0]
     ldp     x21, x22, [sp, #16]
     ldp     x23, x24, [sp, #32]
@@ -258,6 +319,8 @@ capture_regs:
     g_sp = const offset_of!(GuestRegs, sp_el1),
     g_elr = const offset_of!(GuestRegs, elr),
     g_spsr = const offset_of!(GuestRegs, spsr),
+    g_fp = const offset_of!(GuestRegs, fp),
+    fp_fpcr = const offset_of!(FpRegs, fpcr),
     tf_size = const size_of::<TrapFrame>(),
     t_elr = const offset_of!(TrapFrame, elr),
     t_spsr = const offset_of!(TrapFrame, spsr),

@@ -1,0 +1,333 @@
+//! The bare-metal half of the runtime (EL1, `aarch64-unknown-none`).
+use core::arch::asm;
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use aarch64_cpu::asm::barrier;
+use aarch64_cpu::registers::*;
+use ffa::Regs;
+
+/// The entry point and the EL1 vector table, emitted into each partition
+/// binary by [`crate::partition!`] (not into the library: the hypervisor
+/// links the library too).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __partition_asm {
+    () => {
+        core::arch::global_asm!(
+            r#"
+        .section .text.entry, "ax"
+        .global _start
+        _start:
+            // The stack: the top of the partition's `rw` region (linker script from
+            // the accepted configuration).
+            ldr     x8, =__stack_top
+            mov     sp, x8
+            // FP/SIMD on at EL1 before any compiled code runs (it may use v-registers):
+            // CPACR_EL1.FPEN = 0b11.
+            mov     x9, #(3 << 20)
+            msr     cpacr_el1, x9
+            isb
+            // x0..x7 (a pending request, or zeros) as the `Regs` argument.
+            sub     sp, sp, #64
+            stp     x0, x1, [sp, #0]
+            stp     x2, x3, [sp, #16]
+            stp     x4, x5, [sp, #32]
+            stp     x6, x7, [sp, #48]
+            mov     x0, sp
+            bl      __partition_main
+        1:  b       1b
+        
+        // EL1 vectors: every entry saves x0..x30 and the exception registers and calls
+        // `__partition_exception(frame, entry)`; a handled exception returns here.
+        .macro VECTOR n
+            .balign 0x80
+            sub     sp, sp, #272
+            stp     x0, x1, [sp, #0]
+            mov     x0, #\n
+            b       vector_common
+        .endm
+        .section .text.vectors, "ax"
+        .balign 2048
+        .global partition_vectors
+        partition_vectors:
+            VECTOR 0
+            VECTOR 1
+            VECTOR 2
+            VECTOR 3
+            VECTOR 4
+            VECTOR 5
+            VECTOR 6
+            VECTOR 7
+            VECTOR 8
+            VECTOR 9
+            VECTOR 10
+            VECTOR 11
+            VECTOR 12
+            VECTOR 13
+            VECTOR 14
+            VECTOR 15
+        vector_common:
+            stp     x2, x3, [sp, #16]
+            stp     x4, x5, [sp, #32]
+            stp     x6, x7, [sp, #48]
+            stp     x8, x9, [sp, #64]
+            stp     x10, x11, [sp, #80]
+            stp     x12, x13, [sp, #96]
+            stp     x14, x15, [sp, #112]
+            stp     x16, x17, [sp, #128]
+            stp     x18, x19, [sp, #144]
+            stp     x20, x21, [sp, #160]
+            stp     x22, x23, [sp, #176]
+            stp     x24, x25, [sp, #192]
+            stp     x26, x27, [sp, #208]
+            stp     x28, x29, [sp, #224]
+            str     x30, [sp, #240]
+            mov     x1, x0
+            mov     x0, sp
+            bl      __partition_exception
+            ldp     x2, x3, [sp, #16]
+            ldp     x4, x5, [sp, #32]
+            ldp     x6, x7, [sp, #48]
+            ldp     x8, x9, [sp, #64]
+            ldp     x10, x11, [sp, #80]
+            ldp     x12, x13, [sp, #96]
+            ldp     x14, x15, [sp, #112]
+            ldp     x16, x17, [sp, #128]
+            ldp     x18, x19, [sp, #144]
+            ldp     x20, x21, [sp, #160]
+            ldp     x22, x23, [sp, #176]
+            ldp     x24, x25, [sp, #192]
+            ldp     x26, x27, [sp, #208]
+            ldp     x28, x29, [sp, #224]
+            ldr     x30, [sp, #240]
+            ldp     x0, x1, [sp, #0]
+            add     sp, sp, #272
+            eret
+        "#
+        );
+    };
+}
+
+/// What the EL1 vectors save (x0..x30; the rest of the 272 bytes is padding).
+#[repr(C)]
+pub struct ExceptionFrame {
+    pub x: [u64; 31],
+    pad: [u64; 3],
+}
+const _: () = assert!(core::mem::size_of::<ExceptionFrame>() == 272);
+
+static UART: AtomicUsize = AtomicUsize::new(0);
+static NAME: AtomicUsize = AtomicUsize::new(0);
+static NAME_LEN: AtomicUsize = AtomicUsize::new(0);
+static SVC_COUNT: AtomicU64 = AtomicU64::new(0);
+
+/// Set up the runtime for the partition `name`: its console (`uart`, the
+/// PL011 it is given, 0 for none) and its own stage-1 MMU. Called by [`crate::partition!`] first.
+pub fn init(name: &'static str, uart: u64) {
+    UART.store(uart as usize, Ordering::Relaxed);
+    NAME.store(name.as_ptr() as usize, Ordering::Relaxed);
+    NAME_LEN.store(name.len(), Ordering::Relaxed);
+    mmu::enable();
+}
+
+fn name() -> &'static str {
+    let (p, n) = (NAME.load(Ordering::Relaxed), NAME_LEN.load(Ordering::Relaxed));
+    // SAFETY: `init` stored the pointer and length of a `&'static str`.
+    unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(p as *const u8, n)) }
+}
+
+/// Writes to the partition's PL011 data register (trapped and emulated by
+/// the hypervisor, which prints whole lines prefixed with the partition's
+/// name); silent when the partition was given no UART.
+pub struct Console;
+
+impl Write for Console {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let uart = UART.load(Ordering::Relaxed);
+        if uart == 0 {
+            return Ok(());
+        }
+        for b in s.bytes() {
+            // SAFETY: `uart` is the base of the PL011 the accepted
+            // configuration gives this partition; offset 0 is its data
+            // register, a byte store is a valid access to it.
+            unsafe { core::ptr::write_volatile(uart as *mut u8, b) };
+        }
+        Ok(())
+    }
+}
+
+/// `println!` to the partition's console.
+#[macro_export]
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use core::fmt::Write as _;
+        let _ = writeln!($crate::Console, $($t)*);
+    }};
+}
+
+/// Busy-wait for `ms` milliseconds of the virtual counter.
+pub fn spin_ms(ms: u64) {
+    let ticks = CNTFRQ_EL0.get() / 1000 * ms;
+    let start = CNTVCT_EL0.get();
+    while CNTVCT_EL0.get() - start < ticks {
+        core::hint::spin_loop();
+    }
+}
+
+/// Install the runtime's EL1 vectors (`VBAR_EL1`): `svc` is counted and
+/// returns; any other exception is reported and aborts the partition.
+pub fn install_vectors() {
+    unsafe extern "C" {
+        static partition_vectors: u8;
+    }
+    VBAR_EL1.set(&raw const partition_vectors as u64);
+    barrier::isb(barrier::SY);
+}
+
+/// How many `svc`s the partition's own vectors handled.
+pub fn svc_count() -> u64 {
+    SVC_COUNT.load(Ordering::Relaxed)
+}
+
+/// Take an `svc #imm` into the partition's own EL1 vectors.
+pub fn svc() {
+    // SAFETY: the vectors installed by `install_vectors` handle `svc` by
+    // counting it and returning to the next instruction, preserving x0..x30.
+    unsafe { asm!("svc #0x5c", options(nostack)) };
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn __partition_exception(_frame: &mut ExceptionFrame, entry: u64) {
+    let esr = ESR_EL1.get();
+    let ec = ESR_EL1.read(ESR_EL1::EC);
+    // Entry 4..7: current EL with SP_ELx; EC 0x15 is SVC from AArch64.
+    if (4..8).contains(&entry) && ec == 0x15 {
+        SVC_COUNT.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    crate::println!(
+        "EL1 exception (vector {entry}): ESR_EL1 {esr:#x}, ELR_EL1 {:#x}, FAR_EL1 {:#x}; aborting",
+        ELR_EL1.get(),
+        FAR_EL1.get()
+    );
+    abort()
+}
+
+/// Give up: drop this partition's vectors and its MMU and execute an
+/// undefined instruction. The exception goes to VBAR_EL1 = 0, which the
+/// partition's stage-2 does not map, so the hypervisor stops the partition
+/// and reports the undefined instruction's PC and syndrome.
+pub fn abort() -> ! {
+    VBAR_EL1.set(0);
+    SCTLR_EL1.modify(SCTLR_EL1::M::Disable);
+    barrier::isb(barrier::SY);
+    // SAFETY: deliberately undefined: the partition ends here.
+    unsafe { asm!("udf #0xab", options(noreturn, nostack)) }
+}
+
+/// The partitions' panic handler (installed by [`crate::partition!`]: the
+/// library is also linked into the hypervisor, which has its own): report,
+/// then [`abort`].
+pub fn panicked(info: &core::panic::PanicInfo<'_>) -> ! {
+    crate::println!("panicked: {info}");
+    abort()
+}
+
+/// Serve direct requests forever: wait for the first (unless `first`
+/// already is one, after a restart), answer each with `handler`'s payload.
+/// Anything but a direct request is reported and waited past.
+pub fn serve(me: u16, first: Regs, mut handler: impl FnMut(u16, ffa::Payload) -> ffa::Payload) -> ! {
+    let mut msg = if first.is_direct_req() {
+        first
+    } else {
+        ffa::call(Regs([ffa::FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0]))
+    };
+    loop {
+        if msg.is_direct_req() {
+            let from = msg.sender();
+            let answer = handler(from, msg.payload());
+            msg = ffa::call(Regs::direct_resp(me, from, answer));
+        } else {
+            crate::println!(
+                "{}: unexpected {} ({:#x}) while waiting for a request; waiting again",
+                name(),
+                ffa::function_name(msg.fid()),
+                msg.fid()
+            );
+            msg = ffa::call(Regs([ffa::FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0]));
+        }
+    }
+}
+
+/// A direct request to partition `to`, resuming it with FFA_RUN each time it
+/// is preempted (its requester, this partition, gets FFA_INTERRUPT): the
+/// answer's payload, or the FF-A error that ended the call.
+pub fn request(
+    me: u16,
+    to: u16,
+    payload: ffa::Payload,
+    mut on_interrupt: impl FnMut(),
+) -> Result<ffa::Payload, ffa::Error> {
+    let mut r = ffa::call(Regs::direct_req(me, to, payload));
+    loop {
+        if r.is_direct_resp() && r.sender() == to {
+            return Ok(r.payload());
+        }
+        if r.fid() == ffa::FFA_INTERRUPT || r.fid() == ffa::FFA_YIELD {
+            on_interrupt();
+            r = ffa::call(Regs([ffa::FFA_RUN, ffa::target(to, 0), 0, 0, 0, 0, 0, 0]));
+            continue;
+        }
+        return Err(r.as_error().unwrap_or(ffa::Error::InvalidParameters));
+    }
+}
+
+/// The partition's own stage-1 translation: an identity map of the first
+/// 2 GiB with 1 GiB blocks, devices (0..1 GiB) as Device-nGnRE, RAM
+/// (1..2 GiB) as Normal write-back. What the partition may actually touch is
+/// still decided by its stage-2, which the hypervisor owns.
+mod mmu {
+    use super::*;
+
+    #[repr(C, align(4096))]
+    struct Table([u64; 512]);
+    static mut L1: Table = Table([0; 512]);
+
+    const VALID_BLOCK: u64 = 0b01;
+    const AF: u64 = 1 << 10;
+    const SH_INNER: u64 = 0b11 << 8;
+    const ATTR_DEVICE: u64 = 0 << 2;
+    const ATTR_NORMAL: u64 = 1 << 2;
+
+    pub fn enable() {
+        let l1 = (&raw mut L1).cast::<u64>();
+        // SAFETY: entries 0 and 1 of the 512-entry table; only this CPU runs
+        // the partition and the MMU is off: no walker reads the table yet.
+        unsafe {
+            l1.write_volatile(VALID_BLOCK | AF | ATTR_DEVICE);
+            l1.add(1)
+                .write_volatile(0x4000_0000 | VALID_BLOCK | AF | SH_INNER | ATTR_NORMAL);
+        }
+        MAIR_EL1.write(
+            MAIR_EL1::Attr0_Device::nonGathering_nonReordering_EarlyWriteAck
+                + MAIR_EL1::Attr1_Normal_Outer::WriteBack_NonTransient_ReadWriteAlloc
+                + MAIR_EL1::Attr1_Normal_Inner::WriteBack_NonTransient_ReadWriteAlloc,
+        );
+        TCR_EL1.write(
+            TCR_EL1::T0SZ.val(25)
+                + TCR_EL1::TG0::KiB_4
+                + TCR_EL1::SH0::Inner
+                + TCR_EL1::ORGN0::WriteBack_ReadAlloc_WriteAlloc_Cacheable
+                + TCR_EL1::IRGN0::WriteBack_ReadAlloc_WriteAlloc_Cacheable
+                + TCR_EL1::EPD1::DisableTTBR1Walks
+                + TCR_EL1::IPS::Bits_40,
+        );
+        TTBR0_EL1.set_baddr(&raw const L1 as u64);
+        // SAFETY: TLB maintenance for this partition's (VMID's) EL1&0 regime.
+        unsafe { asm!("dsb ish", "tlbi vmalle1", "dsb ish", "isb", options(nostack)) };
+        SCTLR_EL1.modify(SCTLR_EL1::M::Enable + SCTLR_EL1::C::Cacheable + SCTLR_EL1::I::Cacheable);
+        barrier::isb(barrier::SY);
+    }
+}
