@@ -31,7 +31,26 @@ pub struct Program {
     pub count: usize,
 }
 
+impl Segment {
+    const EMPTY: Segment = Segment {
+        addr: 0,
+        file_size: 0,
+        mem_size: 0,
+        offset: 0,
+        read: false,
+        write: false,
+        exec: false,
+    };
+}
+
 impl Program {
+    /// No segments (a placeholder before a program is parsed).
+    pub const EMPTY: Program = Program {
+        entry: 0,
+        segments: [Segment::EMPTY; MAX_SEGMENTS],
+        count: 0,
+    };
+
     pub fn segments(&self) -> &[Segment] {
         &self.segments[..self.count]
     }
@@ -105,19 +124,9 @@ pub const fn parse(b: &[u8]) -> Result<Program, ElfError> {
     if phentsize < 56 || phoff + phnum * phentsize > b.len() {
         return Err(ElfError::Truncated);
     }
-    let empty = Segment {
-        addr: 0,
-        file_size: 0,
-        mem_size: 0,
-        offset: 0,
-        read: false,
-        write: false,
-        exec: false,
-    };
     let mut p = Program {
         entry,
-        segments: [empty; MAX_SEGMENTS],
-        count: 0,
+        ..Program::EMPTY
     };
     let mut i = 0;
     while i < phnum {

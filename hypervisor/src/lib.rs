@@ -4,7 +4,8 @@
 //!
 //! The configuration the image runs is `programs::board::ACCEPTED`: its lifecycle
 //! table drives [`lifecycle`] and [`sp`], its device map builds [`devices`], its
-//! board facts place partitions ([`layout`]) and bound stage-2 ([`stage2`]).
+//! board facts bound the image ([`layout`]) and stage-2 ([`stage2`]), its
+//! partitions' regions check their programs ([`elf`]).
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]

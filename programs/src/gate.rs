@@ -436,6 +436,29 @@ impl<C> Accepted<C> {
     pub const fn partitions(&self) -> &'static [crate::model::PartitionInfo] {
         self.partitions
     }
+    /// The index of the partition named `name` (names are unique: the
+    /// parser refuses a second one).
+    pub const fn partition_named(&self, name: &str) -> Option<usize> {
+        let mut i = 0;
+        while i < self.partitions.len() {
+            if typevm::value::str_eq(self.partitions[i].name(), name) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+    /// The index of the partition with FF-A id `id` (`PartitionIdsUnique`).
+    pub const fn partition_with_id(&self, id: u16) -> Option<usize> {
+        let mut i = 0;
+        while i < self.partitions.len() {
+            if self.partitions[i].id() == id {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
 
     /// Proof that the accepted lifecycle table lists `F -> T`, found at
     /// compile time in the table's `Edges` (the list the checks read): a

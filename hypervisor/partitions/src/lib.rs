@@ -21,15 +21,10 @@ use programs::{KindInfo, PartitionInfo};
 /// (evaluated at compile time by [`partition!`]: a binary whose name is not
 /// a partition does not build).
 pub const fn partition_named(name: &str) -> &'static PartitionInfo {
-    let parts = ACCEPTED.partitions();
-    let mut i = 0;
-    while i < parts.len() {
-        if programs::__private::typevm::value::str_eq(parts[i].name(), name) {
-            return &parts[i];
-        }
-        i += 1;
+    match ACCEPTED.partition_named(name) {
+        Some(i) => &ACCEPTED.partitions()[i],
+        None => panic!("this binary is not named as a partition of programs::board::ACCEPTED"),
     }
-    panic!("this binary is not named as a partition of programs::board::ACCEPTED")
 }
 
 /// The base address of the first device of kind `K` given to `p` (0 when none).
@@ -140,6 +135,15 @@ pub mod cmd {
     pub const SPIN_FOREVER: u64 = 0x19;
     /// Read another partition's RAM (stopped).
     pub const OTHER_RAM: u64 = 0x1A;
+    /// FFA_RXTX_MAP buffers in sp0's memory, the hypervisor's image and at
+    /// the top of the address space: answers how many were accepted (0).
+    pub const FOREIGN_BUFFERS: u64 = 0x1B;
+    /// A direct request to sp1 in sp0's name (INVALID_PARAMETERS).
+    pub const FORGED_SENDER: u64 = 0x1C;
+    /// PSCI SYSTEM_OFF by `smc` (SMCCC NOT_SUPPORTED; the machine runs on).
+    pub const FIRMWARE_OFF: u64 = 0x1D;
+    /// Panic (the runtime reports it and aborts the partition).
+    pub const PANIC: u64 = 0x1E;
 
     /// The pattern sp0 leaves in its registers.
     pub const SECRET: u64 = 0x5EC2_E75E_C2E7_5EC2;
@@ -165,6 +169,10 @@ pub mod cmd {
             UNDEFINED => "FAULT undefined instruction, no EL1 vectors",
             SPIN_FOREVER => "HANG spin forever",
             OTHER_RAM => "FAULT read another partition's RAM",
+            FOREIGN_BUFFERS => "BAD FFA_RXTX_MAP of memory it does not own",
+            FORGED_SENDER => "BAD FFA_MSG_SEND_DIRECT_REQ in another partition's name",
+            FIRMWARE_OFF => "BAD PSCI SYSTEM_OFF by smc",
+            PANIC => "FAULT panic",
             // Names are for logs only: an unknown command is named as such.
             _ => "unknown command",
         }

@@ -3,8 +3,9 @@
 //! says, with every lifecycle move a typed transition of the accepted table.
 //! Unknown functions answer SMCCC NOT_SUPPORTED.
 use ffa::{Error, Regs};
+use hypervisor::layout;
+use programs::StateId;
 use programs::board::*;
-use programs::{MemoryAccess, StateId};
 
 use super::sched::{Answer, Runtime, Step, id_of, index_of, sname};
 use super::vcpu::{Endpoint, RxTx};
@@ -27,7 +28,7 @@ impl Runtime {
                 self.p(cur).name,
                 if smc { "smc" } else { "hvc" }
             );
-            return self.answer(cur, Regs::not_supported());
+            return self.not_supported(cur);
         }
         let fid = call.fid();
         match fid {
@@ -35,12 +36,11 @@ impl Runtime {
                 // w1: the caller's version; bit 31 must be clear. The major
                 // versions must match (v1.1 §13.2).
                 let theirs = call.0[1] as u32;
-                let r = if theirs & (1 << 31) == 0 && theirs >> 16 == ffa::VERSION_1_1 >> 16 {
-                    Regs([ffa::VERSION_1_1 as u64, 0, 0, 0, 0, 0, 0, 0])
+                if theirs & (1 << 31) == 0 && theirs >> 16 == ffa::VERSION_1_1 >> 16 {
+                    self.answer(cur, Regs([ffa::VERSION_1_1 as u64, 0, 0, 0, 0, 0, 0, 0]))
                 } else {
-                    Regs::not_supported()
-                };
-                self.answer(cur, r)
+                    self.not_supported(cur)
+                }
             }
             ffa::FFA_FEATURES => {
                 let asked = call.0[1];
@@ -98,7 +98,7 @@ impl Runtime {
                     self.p(cur).name,
                     ffa::function_name(other)
                 );
-                self.answer(cur, Regs::not_supported())
+                self.not_supported(cur)
             }
         }
     }
@@ -106,6 +106,13 @@ impl Runtime {
     /// Answer `cur`'s call and let it run on.
     fn answer(&mut self, cur: usize, r: Regs) -> Step {
         self.vcpus[cur].set_smccc(r);
+        Step::Resume(cur)
+    }
+
+    /// SMCCC NOT_SUPPORTED: `w0` = -1, every other register as the caller
+    /// left it (SMCCC: an unknown function returns only `w0`).
+    fn not_supported(&mut self, cur: usize) -> Step {
+        self.vcpus[cur].regs.x[0] = ffa::SMCCC_NOT_SUPPORTED;
         Step::Resume(cur)
     }
 
@@ -117,12 +124,7 @@ impl Runtime {
     fn rxtx_map(&mut self, cur: usize, call: Regs) -> Regs {
         let (tx, rx, pages) = (call.0[1], call.0[2], call.0[3] as u32);
         let config = &ACCEPTED.partitions()[cur];
-        let own_rw = |a: u64| {
-            a.is_multiple_of(PAGE)
-                && config.regions().iter().any(|r| {
-                    matches!(r.access(), MemoryAccess::ReadWrite) && a >= r.base() && a + PAGE <= r.base() + r.size()
-                })
-        };
+        let own_rw = |a| layout::owns_rw_page(config, a);
         if self.vcpus[cur].rxtx.is_some() {
             kprintln!(
                 "[ffa] {}: FFA_RXTX_MAP: buffers already mapped: DENIED",
@@ -319,7 +321,6 @@ impl Runtime {
             return self.answer(cur, Regs::error(Error::Denied));
         }
         self.vcpus[cur].requester = None;
-        self.stats.direct_round_trips += 1;
         match requester {
             Endpoint::NormalWorld => Step::Return(Answer::Resp(call.payload())),
             Endpoint::Partition(r) => {
@@ -336,7 +337,7 @@ impl Runtime {
         let Some(t) = index_of(call.run_target()) else {
             return self.deny(cur, "FFA_RUN", "the target is a partition", Error::InvalidParameters);
         };
-        if self.vcpus[t].requester != Some(Endpoint::Partition(cur)) || self.state(t) != Preempted::ID {
+        if !self.resumable_by(t, Endpoint::Partition(cur)) {
             kprintln!(
                 "[ffa] {}: FFA_RUN {} ({}): rule `only the owner of a preempted call chain resumes it`: DENIED",
                 self.p(cur).name,

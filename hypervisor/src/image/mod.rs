@@ -210,15 +210,10 @@ fn lifecycle_self_check() -> bool {
 /// The partition named `name` in the accepted configuration (the scenario
 /// addresses partitions by name; a renamed one fails the build here).
 const fn index_named(name: &str) -> usize {
-    let parts = ACCEPTED.partitions();
-    let mut i = 0;
-    while i < parts.len() {
-        if programs::__private::typevm::value::str_eq(parts[i].name(), name) {
-            return i;
-        }
-        i += 1;
+    match ACCEPTED.partition_named(name) {
+        Some(i) => i,
+        None => panic!("the boot scenario names a partition the accepted configuration does not have"),
     }
-    panic!("the boot scenario names a partition the accepted configuration does not have")
 }
 const SP0: usize = index_named("sp0");
 const SP1: usize = index_named("sp1");
@@ -332,6 +327,17 @@ extern "C" fn primary_main(_x0: u64) -> ! {
         nw.expect(SP2, cmd::OTHER_RAM, 0, Fails(Aborted));
         nw.expect(SP2, cmd::WRITE_CODE, 0, Fails(Aborted));
         nw.expect(SP2, cmd::UNDEFINED, 0, Fails(Aborted));
+        nw.expect(SP2, cmd::PANIC, 0, Fails(Aborted));
+        // FF-A abuse: buffers in memory it does not own (the partition
+        // manager would write there), requests in another's name, firmware.
+        nw.expect(SP2, cmd::FOREIGN_BUFFERS, 0, Word(1, 0));
+        nw.expect(
+            SP2,
+            cmd::FORGED_SENDER,
+            0,
+            Word(1, ::ffa::Error::InvalidParameters.code()),
+        );
+        nw.expect(SP2, cmd::FIRMWARE_OFF, 0, Word(1, ::ffa::SMCCC_NOT_SUPPORTED));
         // Registers do not leak: sp0 leaves a secret in FP/SIMD and thread
         // registers; sp2, run next on the same CPU, finds none of it.
         nw.expect(SP0, cmd::MARK_SECRETS, 0, Done);
@@ -437,7 +443,7 @@ extern "C" fn primary_main(_x0: u64) -> ! {
             }
         }
     }
-    const EXPECTED_ABORTS: u64 = 7;
+    const EXPECTED_ABORTS: u64 = 8;
     if rt.stats.aborts != EXPECTED_ABORTS {
         kprintln!(
             "[check] FAILED: expected {EXPECTED_ABORTS} contained faults, saw {}",

@@ -78,7 +78,6 @@ pub struct Stats {
     pub refused: u64,
     pub unknown_regs: u64,
     pub aborts: u64,
-    pub direct_round_trips: u64,
 }
 
 pub struct Runtime {
@@ -97,7 +96,7 @@ pub(super) fn sname(id: u8) -> &'static str {
 
 /// The partition with FF-A id `id`.
 pub(super) fn index_of(id: u16) -> Option<usize> {
-    ACCEPTED.partitions().iter().position(|p| p.id() == id)
+    ACCEPTED.partition_with_id(id)
 }
 
 pub(super) fn id_of(i: usize) -> u16 {
@@ -276,7 +275,7 @@ impl Runtime {
     /// FFA_RUN from the normal world: resume partition `i`, which must be
     /// preempted (or have yielded) in a request the normal world sent.
     pub fn ffa_run(&mut self, i: usize) -> Answer {
-        if self.vcpus[i].requester != Some(Endpoint::NormalWorld) || self.state(i) != Preempted::ID {
+        if !self.resumable_by(i, Endpoint::NormalWorld) {
             kprintln!(
                 "[ffa] normal world: FFA_RUN {}: rule `only the owner of a preempted call chain resumes it`: DENIED",
                 self.p(i).name
@@ -287,6 +286,12 @@ impl Runtime {
             return Answer::Error(ffa::Error::Denied);
         }
         self.run(i)
+    }
+
+    /// May `owner` resume partition `i` with FFA_RUN? Only if `i` is
+    /// preempted (or yielded) in a request `owner` sent it.
+    pub(super) fn resumable_by(&self, i: usize, owner: Endpoint) -> bool {
+        self.vcpus[i].requester == Some(owner) && self.state(i) == Preempted::ID
     }
 
     fn run(&mut self, first: usize) -> Answer {

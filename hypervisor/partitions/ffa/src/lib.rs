@@ -149,8 +149,10 @@ pub const fn function_name(fid: u64) -> &'static str {
     }
 }
 
-/// The functions this partition manager implements (what `FFA_FEATURES`
-/// answers FFA_SUCCESS for).
+/// The functions of this partition manager's interface (what `FFA_FEATURES`
+/// answers FFA_SUCCESS for): those a partition invokes, and FFA_ERROR,
+/// FFA_SUCCESS and FFA_INTERRUPT, which it receives (invoking one of those
+/// is answered NOT_SUPPORTED).
 pub const SUPPORTED: &[u64] = &[
     FFA_ERROR,
     FFA_SUCCESS_32,
@@ -204,34 +206,17 @@ impl Regs {
         Regs([FFA_ERROR, 0, e.code(), 0, 0, 0, 0, 0])
     }
 
-    pub const fn not_supported() -> Regs {
-        Regs([SMCCC_NOT_SUPPORTED, 0, 0, 0, 0, 0, 0, 0])
+    /// A direct message (`fid` one of the DIRECT_REQ/RESP ids).
+    const fn direct(fid: u64, sender: u16, receiver: u16, p: Payload) -> Regs {
+        Regs([fid, endpoints(sender, receiver), 0, p[0], p[1], p[2], p[3], p[4]])
     }
 
     pub const fn direct_req(sender: u16, receiver: u16, p: Payload) -> Regs {
-        Regs([
-            FFA_MSG_SEND_DIRECT_REQ_64,
-            endpoints(sender, receiver),
-            0,
-            p[0],
-            p[1],
-            p[2],
-            p[3],
-            p[4],
-        ])
+        Regs::direct(FFA_MSG_SEND_DIRECT_REQ_64, sender, receiver, p)
     }
 
     pub const fn direct_resp(sender: u16, receiver: u16, p: Payload) -> Regs {
-        Regs([
-            FFA_MSG_SEND_DIRECT_RESP_64,
-            endpoints(sender, receiver),
-            0,
-            p[0],
-            p[1],
-            p[2],
-            p[3],
-            p[4],
-        ])
+        Regs::direct(FFA_MSG_SEND_DIRECT_RESP_64, sender, receiver, p)
     }
 
     /// `FFA_INTERRUPT` or `FFA_YIELD` naming the partition that stopped.
@@ -394,7 +379,10 @@ mod tests {
         }
         assert_eq!(Error::Denied.code(), 0xFFFF_FFFA);
         assert_eq!(Error::from_code(7), None);
-        assert_eq!(Regs::not_supported().as_error(), Some(Error::NotSupported));
+        assert_eq!(
+            Regs([SMCCC_NOT_SUPPORTED, 7, 7, 7, 7, 7, 7, 7]).as_error(),
+            Some(Error::NotSupported)
+        );
         assert_eq!(Regs::success(3).as_error(), None);
     }
 

@@ -108,6 +108,39 @@ mod sp2 {
                     core::hint::spin_loop();
                 }
             }
+            cmd::FOREIGN_BUFFERS => {
+                let rx = const {
+                    let regions = ME.regions();
+                    let mut i = 0;
+                    while !matches!(regions[i].access(), MemoryAccess::ReadWrite) {
+                        i += 1;
+                    }
+                    regions[i].base()
+                };
+                let mut accepted = 0;
+                for tx in [SP0_RAM, const { ACCEPTED.board().image_base() }, 0xFFFF_FFFF_FFFF_F000] {
+                    let r = ffa::call(Regs([ffa::FFA_RXTX_MAP_64, tx, rx, 1, 0, 0, 0, 0]));
+                    if r.as_error() != Some(ffa::Error::InvalidParameters) {
+                        accepted += 1;
+                        ffa::call(Regs([ffa::FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0]));
+                    }
+                }
+                println!("FFA_RXTX_MAP of memory it does not own: {accepted} of 3 accepted");
+                [0, accepted, 0, 0, 0]
+            }
+            cmd::FORGED_SENDER => {
+                let r = ffa::call(Regs::direct_req(SP0, SP1, [cmd::WORK, 1, 0, 0, 0]));
+                [0, r.as_error().map_or(0, |e| e.code()), 0, 0, 0]
+            }
+            cmd::FIRMWARE_OFF => {
+                let r0: u64;
+                // SAFETY: an SMCCC call by the other conduit; the partition
+                // manager traps it (HCR_EL2.TSC) and answers in x0.
+                unsafe { core::arch::asm!("smc #0", inout("x0") 0x8400_0008u64 => r0, options(nostack)) };
+                println!("PSCI SYSTEM_OFF by smc answered {:#x}; still running", r0);
+                [0, r0, 0, 0, 0]
+            }
+            cmd::PANIC => panic!("sp2 panics on request"),
             cmd::READ_SECRETS => {
                 let mut v = [0u64; 64];
                 unsafe {
