@@ -52,6 +52,11 @@ impl Partition {
         self.quiet.store(quiet, Ordering::Relaxed);
     }
 
+    /// Are the handlers' (and refusals') log lines suppressed?
+    pub fn is_quiet(&self) -> bool {
+        self.quiet.load(Ordering::Relaxed)
+    }
+
     /// The lifecycle state (read-only outside this crate: it moves only by
     /// [`go`](Self::go) on the board's table).
     pub fn state(&self) -> &SpState {

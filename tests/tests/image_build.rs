@@ -104,7 +104,7 @@ fn lines_performing(root: &Path, dir: &Path, found: &mut BTreeSet<String>) {
         let mut offset = 0;
         for (n, line) in text.lines().enumerate() {
             if offset < tests_from
-                && ["go", "lc", "settle"]
+                && ["go", "lc", "settle", "take", "leave"]
                     .iter()
                     .any(|f| line.contains(&format!("{f}::<Blocked, Preempted>(")))
             {

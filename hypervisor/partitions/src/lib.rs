@@ -111,6 +111,18 @@ pub mod cmd {
     pub const MARK_SECRETS: u64 = 5;
     /// Read v0..v31 and the EL1 thread/vector registers: how many hold [`SECRET`].
     pub const READ_SECRETS: u64 = 6;
+    /// Every partition (answered by the runtime): occupy the execution
+    /// context for `arg` µs, as seen from inside. Answers how many OCCUPY
+    /// requests it has served (this one included) and how many found
+    /// another CPU already inside (must be 0: the ownership race).
+    pub const OCCUPY: u64 = 7;
+    /// sp1: take `arg` virtual timer interrupts, 1 ms apart, in its own
+    /// vectors; answers how many it took.
+    pub const TICKS: u64 = 8;
+    /// sp0: make its (passed-through) GPIO controller interrupt and handle
+    /// the interrupt routed to it; answers how many it took and the masked
+    /// status it read.
+    pub const GPIO_IRQ: u64 = 9;
 
     // Hostile requests (sp2): each breaks one rule and must be contained.
     /// Read a register the UART model does not have (answered read-as-zero).
@@ -144,6 +156,10 @@ pub mod cmd {
     pub const FIRMWARE_OFF: u64 = 0x1D;
     /// Panic (the runtime reports it and aborts the partition).
     pub const PANIC: u64 = 0x1E;
+    /// Call sp1 (a long WORK) and, when the chain is preempted and it is
+    /// resumed with FFA_INTERRUPT, fault instead of resuming sp1: its
+    /// preempted callee is aborted with it.
+    pub const ABANDON_CALL: u64 = 0x1F;
 
     /// The pattern sp0 leaves in its registers.
     pub const SECRET: u64 = 0x5EC2_E75E_C2E7_5EC2;
@@ -158,6 +174,9 @@ pub mod cmd {
             WORK => "WORK",
             MARK_SECRETS => "MARK secrets in FP/SIMD and EL1 registers",
             READ_SECRETS => "READ another partition's register secrets",
+            OCCUPY => "OCCUPY the execution context",
+            TICKS => "TICKS of its virtual timer",
+            GPIO_IRQ => "GPIO interrupt",
             UNKNOWN_REG => "FAULT unknown register",
             WIDE_ACCESS => "FAULT 64-bit access to a 32-bit register",
             HYP_MEMORY => "FAULT touch hypervisor memory",
@@ -173,6 +192,7 @@ pub mod cmd {
             FORGED_SENDER => "BAD FFA_MSG_SEND_DIRECT_REQ in another partition's name",
             FIRMWARE_OFF => "BAD PSCI SYSTEM_OFF by smc",
             PANIC => "FAULT panic",
+            ABANDON_CALL => "FAULT with its callee preempted",
             // Names are for logs only: an unknown command is named as such.
             _ => "unknown command",
         }

@@ -1,7 +1,7 @@
 //! The bare-metal half of the runtime (EL1, `aarch64-unknown-none`).
 use core::arch::asm;
 use core::fmt::{self, Write};
-use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use aarch64_cpu::asm::barrier;
 use aarch64_cpu::registers::*;
@@ -38,11 +38,12 @@ macro_rules! __partition_asm {
             bl      __partition_main
         1:  b       1b
         
-        // EL1 vectors: every entry saves x0..x30 and the exception registers and calls
+        // EL1 vectors: every entry saves x0..x30, q0..q31, FPSR and FPCR (an
+        // interrupt may arrive anywhere, and the handler is compiled code) and calls
         // `__partition_exception(frame, entry)`; a handled exception returns here.
         .macro VECTOR n
             .balign 0x80
-            sub     sp, sp, #272
+            sub     sp, sp, #800
             stp     x0, x1, [sp, #0]
             mov     x0, #\n
             b       vector_common
@@ -83,9 +84,49 @@ macro_rules! __partition_asm {
             stp     x26, x27, [sp, #208]
             stp     x28, x29, [sp, #224]
             str     x30, [sp, #240]
+            stp     q0, q1, [sp, #256]
+            stp     q2, q3, [sp, #288]
+            stp     q4, q5, [sp, #320]
+            stp     q6, q7, [sp, #352]
+            stp     q8, q9, [sp, #384]
+            stp     q10, q11, [sp, #416]
+            stp     q12, q13, [sp, #448]
+            stp     q14, q15, [sp, #480]
+            stp     q16, q17, [sp, #512]
+            stp     q18, q19, [sp, #544]
+            stp     q20, q21, [sp, #576]
+            stp     q22, q23, [sp, #608]
+            stp     q24, q25, [sp, #640]
+            stp     q26, q27, [sp, #672]
+            stp     q28, q29, [sp, #704]
+            stp     q30, q31, [sp, #736]
+            mrs     x9, fpsr
+            mrs     x10, fpcr
+            add     x11, sp, #768
+            stp     x9, x10, [x11]
             mov     x1, x0
             mov     x0, sp
             bl      __partition_exception
+            add     x11, sp, #768
+            ldp     x9, x10, [x11]
+            msr     fpsr, x9
+            msr     fpcr, x10
+            ldp     q0, q1, [sp, #256]
+            ldp     q2, q3, [sp, #288]
+            ldp     q4, q5, [sp, #320]
+            ldp     q6, q7, [sp, #352]
+            ldp     q8, q9, [sp, #384]
+            ldp     q10, q11, [sp, #416]
+            ldp     q12, q13, [sp, #448]
+            ldp     q14, q15, [sp, #480]
+            ldp     q16, q17, [sp, #512]
+            ldp     q18, q19, [sp, #544]
+            ldp     q20, q21, [sp, #576]
+            ldp     q22, q23, [sp, #608]
+            ldp     q24, q25, [sp, #640]
+            ldp     q26, q27, [sp, #672]
+            ldp     q28, q29, [sp, #704]
+            ldp     q30, q31, [sp, #736]
             ldp     x2, x3, [sp, #16]
             ldp     x4, x5, [sp, #32]
             ldp     x6, x7, [sp, #48]
@@ -102,20 +143,27 @@ macro_rules! __partition_asm {
             ldp     x28, x29, [sp, #224]
             ldr     x30, [sp, #240]
             ldp     x0, x1, [sp, #0]
-            add     sp, sp, #272
+            add     sp, sp, #800
             eret
         "#
         );
     };
 }
 
-/// What the EL1 vectors save (x0..x30; the rest of the 272 bytes is padding).
+/// What the EL1 vectors save (the offsets in `__partition_asm!`).
 #[repr(C)]
 pub struct ExceptionFrame {
     pub x: [u64; 31],
-    pad: [u64; 3],
+    pad: u64,
+    pub q: [u128; 32],
+    pub fpsr: u64,
+    pub fpcr: u64,
 }
-const _: () = assert!(core::mem::size_of::<ExceptionFrame>() == 272);
+const _: () = {
+    assert!(core::mem::offset_of!(ExceptionFrame, q) == 256);
+    assert!(core::mem::offset_of!(ExceptionFrame, fpsr) == 768);
+    assert!(core::mem::size_of::<ExceptionFrame>() == 784);
+};
 
 static UART: AtomicUsize = AtomicUsize::new(0);
 static NAME: AtomicUsize = AtomicUsize::new(0);
@@ -168,6 +216,15 @@ macro_rules! println {
 }
 
 /// Busy-wait for `ms` milliseconds of the virtual counter.
+pub fn spin_us(us: u64) {
+    let ticks = CNTFRQ_EL0.get() / 1_000_000 * us;
+    let start = CNTVCT_EL0.get();
+    while CNTVCT_EL0.get() - start < ticks {
+        core::hint::spin_loop();
+    }
+}
+
+/// Busy for `ms` milliseconds of the virtual counter.
 pub fn spin_ms(ms: u64) {
     let ticks = CNTFRQ_EL0.get() / 1000 * ms;
     let start = CNTVCT_EL0.get();
@@ -202,6 +259,11 @@ pub fn svc() {
 extern "C" fn __partition_exception(_frame: &mut ExceptionFrame, entry: u64) {
     let esr = ESR_EL1.get();
     let ec = ESR_EL1.read(ESR_EL1::EC);
+    // Entries 1 and 5: IRQ at the current EL (SP_EL0, SP_ELx).
+    if entry == 1 || entry == 5 {
+        irq::dispatch();
+        return;
+    }
     // Entry 4..7: current EL with SP_ELx; EC 0x15 is SVC from AArch64.
     if (4..8).contains(&entry) && ec == 0x15 {
         SVC_COUNT.fetch_add(1, Ordering::Relaxed);
@@ -213,6 +275,71 @@ extern "C" fn __partition_exception(_frame: &mut ExceptionFrame, entry: u64) {
         FAR_EL1.get()
     );
     abort()
+}
+
+/// Virtual interrupts, through the GICv3 CPU interface the partition
+/// manager virtualizes (EL1's ICC_* registers reach its virtual interface):
+/// a handler is called with each acknowledged INTID, then it is EOI'd.
+pub mod irq {
+    use super::*;
+
+    static HANDLER: AtomicUsize = AtomicUsize::new(0);
+    static TAKEN: AtomicU64 = AtomicU64::new(0);
+
+    /// Take interrupts: `handler` runs for each, in the exception vector.
+    pub fn enable(handler: fn(u32)) {
+        HANDLER.store(handler as usize, Ordering::Release);
+        // SAFETY: GICv3 CPU interface system registers (ICC_SRE_EL1.SRE on,
+        // ICC_PMR_EL1 = 0xff: every priority, ICC_IGRPEN1_EL1 = 1), then
+        // PSTATE.I cleared: the vectors (installed) handle the IRQ.
+        unsafe {
+            asm!(
+                "mrs {t}, S3_0_C12_C12_5",
+                "orr {t}, {t}, #1",
+                "msr S3_0_C12_C12_5, {t}",
+                "isb",
+                "mov {t}, #0xff",
+                "msr S3_0_C4_C6_0, {t}",
+                "mov {t}, #1",
+                "msr S3_0_C12_C12_7, {t}",
+                "isb",
+                "msr daifclr, #2",
+                t = out(reg) _,
+                options(nostack)
+            )
+        };
+    }
+
+    /// Mask interrupts again (PSTATE.I).
+    pub fn disable() {
+        // SAFETY: sets PSTATE.I only.
+        unsafe { asm!("msr daifset, #2", options(nostack)) };
+    }
+
+    /// Interrupts taken so far.
+    pub fn taken() -> u64 {
+        TAKEN.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn dispatch() {
+        let iar: u64;
+        // SAFETY: reading ICC_IAR1_EL1 acknowledges the pending interrupt.
+        unsafe { asm!("mrs {}, S3_0_C12_C12_0", out(reg) iar, options(nomem, nostack)) };
+        let intid = iar as u32 & 0xFF_FFFF;
+        if intid >= 1020 {
+            return; // spurious
+        }
+        TAKEN.fetch_add(1, Ordering::Relaxed);
+        let h = HANDLER.load(Ordering::Acquire);
+        if h != 0 {
+            // SAFETY: `h` was stored from a `fn(u32)` by `enable`.
+            let f: fn(u32) = unsafe { core::mem::transmute::<usize, fn(u32)>(h) };
+            f(intid);
+        }
+        // SAFETY: ICC_EOIR1_EL1 with the acknowledged INTID: drop and
+        // deactivate (for a hardware-mapped one, the physical interrupt too).
+        unsafe { asm!("msr S3_0_C12_C12_1, {}", in(reg) iar, options(nomem, nostack)) };
+    }
 }
 
 /// Give up: drop this partition's vectors and its MMU and execute an
@@ -247,7 +374,12 @@ pub fn serve(me: u16, first: Regs, mut handler: impl FnMut(u16, ffa::Payload) ->
     loop {
         if msg.is_direct_req() {
             let from = msg.sender();
-            let answer = handler(from, msg.payload());
+            let p = msg.payload();
+            let answer = if p[0] == crate::cmd::OCCUPY {
+                occupy(p[1])
+            } else {
+                handler(from, p)
+            };
             msg = ffa::call(Regs::direct_resp(me, from, answer));
         } else {
             crate::println!(
@@ -259,6 +391,23 @@ pub fn serve(me: u16, first: Regs, mut handler: impl FnMut(u16, ffa::Payload) ->
             msg = ffa::call(Regs([ffa::FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0]));
         }
     }
+}
+
+/// OCCUPY requests served, and those that found another CPU inside.
+static OCCUPIED: AtomicBool = AtomicBool::new(false);
+static SERVED: AtomicU64 = AtomicU64::new(0);
+static OVERLAPS: AtomicU64 = AtomicU64::new(0);
+
+/// [`crate::cmd::OCCUPY`]: mark the context occupied for `us` µs (an atomic
+/// swap in the partition's own memory sees any other CPU inside).
+fn occupy(us: u64) -> ffa::Payload {
+    if OCCUPIED.swap(true, Ordering::AcqRel) {
+        OVERLAPS.fetch_add(1, Ordering::Relaxed);
+    }
+    spin_us(us);
+    let served = SERVED.fetch_add(1, Ordering::Relaxed) + 1;
+    OCCUPIED.store(false, Ordering::Release);
+    [0, served, OVERLAPS.load(Ordering::Relaxed), 0, 0]
 }
 
 /// A direct request to partition `to`, resuming it with FFA_RUN each time it

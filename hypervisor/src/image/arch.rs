@@ -3,49 +3,112 @@
 //! maintenance, PSCI, semihosting).
 use core::arch::asm;
 
-/// Read ICC_IAR1_EL1: acknowledge the highest-priority Group 1 interrupt.
-pub fn gic_ack() -> u32 {
-    let v: u64;
-    // SAFETY: reading IAR1 acknowledges an interrupt; EL2 owns the physical CPU
-    // interface (ICC_SRE_EL2.SRE = 1), and the caller EOIs what it acknowledges.
-    unsafe { asm!("mrs {}, S3_0_C12_C12_0", out(reg) v, options(nomem, nostack)) };
-    v as u32
-}
+use aarch64_cpu::registers::*;
 
-/// Write ICC_EOIR1_EL1 (EOImode 0: priority drop and deactivation).
-pub fn gic_eoi(intid: u32) {
-    // SAFETY: `intid` was returned by `gic_ack` on this CPU.
-    unsafe { asm!("msr S3_0_C12_C12_1, {}", in(reg) intid as u64, options(nomem, nostack)) };
-}
-
-/// Enable the GICv3 system-register CPU interface at EL2 and Group 1 interrupts.
-pub fn gic_cpu_interface_init() {
-    // SAFETY: ICC_SRE_EL2 (S3_4_C12_C9_5): SRE | Enable (lower ELs may use
-    // system registers too); then PMR = 0xff (let all priorities through),
-    // BPR1 = 0, IGRPEN1 = 1. Standard GICv3 CPU interface bring-up at EL2.
-    unsafe {
-        asm!(
-            "mrs {t}, S3_4_C12_C9_5",
-            "orr {t}, {t}, #0x1",
-            "orr {t}, {t}, #0x8",
-            "msr S3_4_C12_C9_5, {t}",
-            "isb",
-            "mov {t}, #0xff",
-            "msr S3_0_C4_C6_0, {t}",
-            "msr S3_0_C12_C12_3, xzr",
-            "mov {t}, #1",
-            "msr S3_0_C12_C12_7, {t}",
-            "isb",
-            t = out(reg) _,
-            options(nomem, nostack)
-        )
+/// A system register `aarch64-cpu` does not provide, as a unit struct with
+/// `get`/`set` (its encoding in `S<op0>_<op1>_C<n>_C<m>_<op2>` form, which
+/// every assembler accepts). Only registers whose access has no memory
+/// effects belong here.
+macro_rules! sysreg {
+    ($(#[$doc:meta])* $name:ident = $enc:literal) => {
+        $(#[$doc])*
+        #[allow(non_camel_case_types)]
+        pub struct $name;
+        #[allow(dead_code)]
+        impl $name {
+            #[inline(always)]
+            pub fn get(&self) -> u64 {
+                let v: u64;
+                // SAFETY: a read of this system register at EL2; it touches no
+                // memory (declared in the macro's contract above).
+                unsafe { asm!(concat!("mrs {}, ", $enc), out(reg) v, options(nomem, nostack)) };
+                v
+            }
+            #[inline(always)]
+            pub fn set(&self, v: u64) {
+                // SAFETY: a write of this system register at EL2; it touches
+                // no memory (the macro's contract above).
+                unsafe { asm!(concat!("msr ", $enc, ", {}"), in(reg) v, options(nomem, nostack)) };
+            }
+        }
     };
+}
+
+sysreg!(
+    /// Interrupt acknowledge, Group 1 (reading it acknowledges).
+    ICC_IAR1_EL1 = "S3_0_C12_C12_0"
+);
+sysreg!(
+    /// End of interrupt, Group 1 (with EOImode 1: priority drop only).
+    ICC_EOIR1_EL1 = "S3_0_C12_C12_1"
+);
+sysreg!(
+    /// Deactivate interrupt (EOImode 1).
+    ICC_DIR_EL1 = "S3_0_C12_C11_1"
+);
+sysreg!(
+    /// Priority mask.
+    ICC_PMR_EL1 = "S3_0_C4_C6_0"
+);
+sysreg!(
+    /// Binary point, Group 1.
+    ICC_BPR1_EL1 = "S3_0_C12_C12_3"
+);
+sysreg!(
+    /// Group 1 interrupt enable.
+    ICC_IGRPEN1_EL1 = "S3_0_C12_C12_7"
+);
+sysreg!(
+    /// CPU interface control (aarch64-cpu's is read-only): EOImode is bit 1.
+    ICC_CTLR_EL1_RW = "S3_0_C12_C12_4"
+);
+sysreg!(
+    /// The EL2 physical timer's compare value.
+    CNTHP_CVAL_EL2 = "S3_4_C14_C2_2"
+);
+sysreg!(
+    /// The MIDR value EL1 reads.
+    VPIDR_EL2 = "S3_4_C0_C0_0"
+);
+
+/// ICC_CTLR_EL1.EOImode: 1 splits priority drop (EOIR) from deactivation (DIR).
+const ICC_CTLR_EOIMODE: u64 = 1 << 1;
+
+/// Acknowledge the highest-priority Group 1 interrupt (1020..1023: none).
+pub fn gic_ack() -> u32 {
+    ICC_IAR1_EL1.get() as u32
+}
+
+/// Priority drop of an acknowledged interrupt; it stays active until
+/// [`gic_deactivate`] (or, for one handed to a partition through a hardware
+/// list register, until the partition's EOI).
+pub fn gic_drop(intid: u32) {
+    ICC_EOIR1_EL1.set(intid as u64);
+}
+
+pub fn gic_deactivate(intid: u32) {
+    ICC_DIR_EL1.set(intid as u64);
+}
+
+/// This CPU's GICv3 system-register interface at EL2: system registers for
+/// EL2 and EL1 (ICC_SRE_EL2.SRE, .ENABLE), every priority let through, split
+/// drop/deactivate (so a partition's EOI can deactivate the physical
+/// interrupt of a hardware-mapped virtual one), Group 1 on, and the virtual
+/// CPU interface the partitions use (ICH_HCR_EL2.En).
+pub fn gic_cpu_interface_init() {
+    ICC_SRE_EL2.modify(ICC_SRE_EL2::SRE::SET + ICC_SRE_EL2::ENABLE::SET);
+    aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
+    ICC_PMR_EL1.set(0xff);
+    ICC_BPR1_EL1.set(0);
+    ICC_CTLR_EL1_RW.set(ICC_CTLR_EL1_RW.get() | ICC_CTLR_EOIMODE);
+    ICC_IGRPEN1_EL1.set(1);
+    ICH_HCR_EL2.write(ICH_HCR_EL2::En::SET);
+    aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
 }
 
 /// CNTHP_CVAL_EL2: the EL2 physical timer's compare value.
 pub fn set_cnthp_cval(v: u64) {
-    // SAFETY: writes the EL2 timer compare register; no memory effects.
-    unsafe { asm!("msr cnthp_cval_el2, {}", in(reg) v, options(nomem, nostack)) };
+    CNTHP_CVAL_EL2.set(v);
 }
 
 /// Invalidate all stage-1 and stage-2 EL1&0 TLB entries (all VMIDs).
@@ -65,7 +128,8 @@ pub fn sync_code(start: u64, len: u64) {
         a += 64;
     }
     // SAFETY: cache maintenance and barriers only.
-    unsafe { asm!("dsb ish", "ic iallu", "dsb ish", "isb", options(nostack)) };
+    // Inner shareable: any CPU may run the partition next.
+    unsafe { asm!("dsb ish", "ic ialluis", "dsb ish", "isb", options(nostack)) };
 }
 
 /// PSCI function ids (SMC calling convention, 64-bit).
@@ -115,6 +179,5 @@ pub fn semihosting_exit(code: u32) -> ! {
 
 /// VPIDR_EL2: the MIDR value EL1 reads (`aarch64-cpu` has no VPIDR_EL2).
 pub fn set_vpidr(v: u64) {
-    // SAFETY: VPIDR_EL2 only changes what EL1 reads as MIDR_EL1; no memory effects.
-    unsafe { asm!("msr vpidr_el2, {}", in(reg) v, options(nomem, nostack)) };
+    VPIDR_EL2.set(v);
 }

@@ -11,9 +11,16 @@ pub const STACK_SIZE: usize = 0x1_0000;
 /// CPUs with a stack in the image (MAX_CPUS in link.ld).
 pub const MAX_CPUS: usize = 4;
 
-/// CPTR_EL2 with RES1 bits set and TFP = 0: FP/SIMD not trapped (Rust code at
-/// EL2 may use NEON registers).
-const CPTR_EL2_VALUE: u64 = 0x33FF;
+/// CPTR_EL2 bits RES1 in Armv8.0 (13:12, 9:0), which `aarch64-cpu` names no
+/// field for; with TFP (bit 10) and TCPAC (bit 31) clear, FP/SIMD is not
+/// trapped (Rust code at EL2 may use NEON registers).
+const CPTR_EL2_RES1: u64 = (0b11 << 12) | 0x3FF;
+/// HCR_EL2 until partitions run: only RW (EL1 is AArch64).
+const HCR_EL2_BOOT: u64 = HCR_EL2::RW::EL1IsAarch64.value;
+/// SCTLR_EL2 bits RES1 in Armv8.0 (29:28, 23:22, 18, 16, 11, 5:4).
+const SCTLR_EL2_RES1: u64 = (0b11 << 28) | (0b11 << 22) | (1 << 18) | (1 << 16) | (1 << 11) | (0b11 << 4);
+/// TCR_EL2 bits RES1 (31, 23).
+const TCR_EL2_RES1: u64 = (1 << 31) | (1 << 23);
 
 global_asm!(
     r#"
@@ -66,10 +73,10 @@ el2_cpu_setup:
     adrp    x1, hv_vectors
     add     x1, x1, :lo12:hv_vectors
     msr     vbar_el2, x1
-    mov     x1, #{cptr}
+    ldr     x1, ={cptr}
     msr     cptr_el2, x1
     // HCR_EL2: only RW (EL1 is AArch64) until partitions run.
-    mov     x1, #(1 << 31)
+    ldr     x1, ={hcr}
     msr     hcr_el2, x1
     msr     daifset, #0xf
     isb
@@ -77,7 +84,8 @@ el2_cpu_setup:
 "#,
     stack = const STACK_SIZE,
     max_cpus = const MAX_CPUS,
-    cptr = const CPTR_EL2_VALUE,
+    cptr = const CPTR_EL2_RES1,
+    hcr = const HCR_EL2_BOOT,
 );
 
 /// EL2 stage-1 level-1 table (T0SZ = 25: 39-bit VA, 1 GiB blocks).
@@ -104,16 +112,29 @@ static EL2_L1: El2Table = El2Table(el2_l1());
 /// Turn on the EL2 MMU and caches with the identity map (each CPU).
 pub fn enable_mmu() {
     // MAIR: attr0 Device-nGnRE, attr1 Normal WB RA/WA.
-    MAIR_EL2.set(0xFF_04);
-    // TCR_EL2: T0SZ 25, WB walks inner shareable, 4 KiB granule, PS 40 bits, RES1 23/31.
-    TCR_EL2.set(25 | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (0b010 << 16) | (1 << 23) | (1 << 31));
+    MAIR_EL2.write(
+        MAIR_EL2::Attr0_Device::nonGathering_nonReordering_EarlyWriteAck
+            + MAIR_EL2::Attr1_Normal_Outer::WriteBack_NonTransient_ReadWriteAlloc
+            + MAIR_EL2::Attr1_Normal_Inner::WriteBack_NonTransient_ReadWriteAlloc,
+    );
+    // TCR_EL2: 39-bit VA, write-back walks, inner shareable, 4 KiB granule, 40-bit PA.
+    TCR_EL2.set(
+        TCR_EL2_RES1
+            | (TCR_EL2::T0SZ.val(25)
+                + TCR_EL2::IRGN0::WriteBack_ReadAlloc_WriteAlloc_Cacheable
+                + TCR_EL2::ORGN0::WriteBack_ReadAlloc_WriteAlloc_Cacheable
+                + TCR_EL2::SH0::Inner
+                + TCR_EL2::TG0::KiB_4
+                + TCR_EL2::PS::Bits_40)
+                .value,
+    );
     TTBR0_EL2.set(&EL2_L1 as *const El2Table as u64);
     // SAFETY: TLB invalidation and barriers before enabling translation; the map
     // is an identity map of everything this CPU executes and touches, so the
     // instruction stream continues at the same addresses.
     unsafe { core::arch::asm!("isb", "tlbi alle2", "dsb ish", "isb", options(nostack)) };
-    // SCTLR_EL2: RES1 bits, M (MMU), C (data cache), I (instruction cache).
-    SCTLR_EL2.set(0x30C5_0830 | (1 << 0) | (1 << 2) | (1 << 12));
+    // SCTLR_EL2: MMU, data and instruction caches on.
+    SCTLR_EL2.set(SCTLR_EL2_RES1 | (SCTLR_EL2::M::Enable + SCTLR_EL2::C::Cacheable + SCTLR_EL2::I::Cacheable).value);
     aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
 }
 

@@ -1,8 +1,10 @@
 //! A vCPU's EL1 system-register state: everything a partition can set at
 //! EL1/EL0 that another partition could otherwise read or be steered by
 //! (its MMU, its vectors, its thread registers, its exception registers,
-//! FP enable, its virtual timer). Switched when the CPU changes partition.
+//! FP enable, its virtual timer, its virtual GIC CPU interface). Switched when the CPU changes partition.
 use aarch64_cpu::registers::*;
+
+use super::vgic::{self, LRS};
 
 /// SCTLR_EL1 bits that are RES1 in Armv8.0 (11, 20, 22, 23, 28, 29):
 /// `aarch64-cpu` names no field for them.
@@ -34,6 +36,10 @@ pub struct El1Regs {
     pub cntkctl: u64,
     pub cntv_ctl: u64,
     pub cntv_cval: u64,
+    /// Its virtual CPU interface: list registers and ICH_VMCR_EL2 (its
+    /// priority mask and group enables).
+    pub lrs: [u64; LRS],
+    pub vmcr: u64,
 }
 
 impl El1Regs {
@@ -80,6 +86,10 @@ impl El1Regs {
         self.cntv_ctl = CNTV_CTL_EL0.get();
         self.cntv_cval = CNTV_CVAL_EL0.get();
         CNTV_CTL_EL0.write(CNTV_CTL_EL0::ENABLE::CLEAR + CNTV_CTL_EL0::IMASK::SET);
+        for (n, lr) in self.lrs.iter_mut().enumerate() {
+            *lr = vgic::read_lr(n);
+        }
+        self.vmcr = ICH_VMCR_EL2.get();
     }
 
     /// Load the registers of the partition about to run on this CPU.
@@ -108,6 +118,10 @@ impl El1Regs {
         CNTKCTL_EL1.set(self.cntkctl);
         CNTV_CVAL_EL0.set(self.cntv_cval);
         CNTV_CTL_EL0.set(self.cntv_ctl);
+        for (n, &lr) in self.lrs.iter().enumerate() {
+            vgic::write_lr(n, lr);
+        }
+        ICH_VMCR_EL2.set(self.vmcr);
         aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
     }
 }

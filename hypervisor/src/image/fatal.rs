@@ -145,8 +145,7 @@ pub fn halt(why: fmt::Arguments<'_>, rt: Option<&Runtime>, code: u32) -> ! {
             }
         ));
     }
-    if let Some((rt, cur)) = rt.and_then(|rt| rt.current.map(|c| (rt, c))) {
-        let v = &rt.vcpus[cur];
+    if let Some((v, cur)) = rt.and_then(|rt| rt.current.and_then(|c| rt.try_vcpu(c).map(|v| (v, c)))) {
         emergency(format_args!(
             "--- guest context of {} (last exit) ---\n",
             PARTITIONS[cur].name

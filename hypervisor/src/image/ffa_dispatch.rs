@@ -7,7 +7,7 @@ use hypervisor::layout;
 use programs::StateId;
 use programs::board::*;
 
-use super::sched::{Answer, Runtime, Step, id_of, index_of, sname};
+use super::sched::{Answer, NUM_SP, Runtime, Step, id_of, index_of, sname};
 use super::vcpu::{Endpoint, RxTx};
 use crate::kprintln;
 
@@ -19,9 +19,9 @@ impl Runtime {
     pub(super) fn smccc(&mut self, cur: usize, imm: u16, smc: bool) -> Step {
         self.stats.ffa_calls += 1;
         if smc {
-            self.vcpus[cur].regs.elr += 4;
+            self.vcpu_mut(cur).regs.elr += 4;
         }
-        let call = self.vcpus[cur].smccc();
+        let call = self.vcpu(cur).smccc();
         if imm != 0 {
             kprintln!(
                 "[ffa] {}: {} #{imm}: rule `SMCCC calls use immediate 0`: NOT_SUPPORTED",
@@ -59,14 +59,14 @@ impl Runtime {
                 self.answer(cur, r)
             }
             ffa::FFA_RXTX_UNMAP => {
-                let r = match self.vcpus[cur].rxtx.take() {
+                let r = match self.vcpu_mut(cur).rxtx.take() {
                     Some(_) => Regs::success(0),
                     None => Regs::error(Error::InvalidParameters),
                 };
                 self.answer(cur, r)
             }
             ffa::FFA_RX_RELEASE => {
-                let r = match &mut self.vcpus[cur].rxtx {
+                let r = match &mut self.vcpu_mut(cur).rxtx {
                     Some(b) if b.rx_full => {
                         b.rx_full = false;
                         Regs::success(0)
@@ -84,12 +84,12 @@ impl Runtime {
             ffa::FFA_MSG_SEND_DIRECT_RESP_32 | ffa::FFA_MSG_SEND_DIRECT_RESP_64 => self.direct_resp_from(cur, call),
             ffa::FFA_RUN => self.run_from(cur, call),
             ffa::FFA_YIELD => {
-                if self.vcpus[cur].requester.is_none() || self.lc::<Running, Preempted>(cur).is_err() {
+                if self.requester(cur).is_none() || self.state(cur) != Running::ID {
                     return self.answer(cur, Regs::error(Error::Denied));
                 }
                 kprintln!("[ffa] {}: FFA_YIELD", self.p(cur).name);
                 // FFA_RUN resumes it with FFA_SUCCESS.
-                self.vcpus[cur].set_smccc(Regs::success(0));
+                self.vcpu_mut(cur).set_smccc(Regs::success(0));
                 self.stopped_to_requester(cur, ffa::FFA_YIELD)
             }
             other => {
@@ -105,14 +105,14 @@ impl Runtime {
 
     /// Answer `cur`'s call and let it run on.
     fn answer(&mut self, cur: usize, r: Regs) -> Step {
-        self.vcpus[cur].set_smccc(r);
+        self.vcpu_mut(cur).set_smccc(r);
         Step::Resume(cur)
     }
 
     /// SMCCC NOT_SUPPORTED: `w0` = -1, every other register as the caller
     /// left it (SMCCC: an unknown function returns only `w0`).
     fn not_supported(&mut self, cur: usize) -> Step {
-        self.vcpus[cur].regs.x[0] = ffa::SMCCC_NOT_SUPPORTED;
+        self.vcpu_mut(cur).regs.x[0] = ffa::SMCCC_NOT_SUPPORTED;
         Step::Resume(cur)
     }
 
@@ -125,7 +125,7 @@ impl Runtime {
         let (tx, rx, pages) = (call.0[1], call.0[2], call.0[3] as u32);
         let config = &ACCEPTED.partitions()[cur];
         let own_rw = |a| layout::owns_rw_page(config, a);
-        if self.vcpus[cur].rxtx.is_some() {
+        if self.vcpu(cur).rxtx.is_some() {
             kprintln!(
                 "[ffa] {}: FFA_RXTX_MAP: buffers already mapped: DENIED",
                 self.p(cur).name
@@ -139,7 +139,7 @@ impl Runtime {
             );
             return Regs::error(Error::InvalidParameters);
         }
-        self.vcpus[cur].rxtx = Some(RxTx { tx, rx, rx_full: false });
+        self.vcpu_mut(cur).rxtx = Some(RxTx { tx, rx, rx_full: false });
         Regs::success(0)
     }
 
@@ -167,7 +167,7 @@ impl Runtime {
                 0,
             ]);
         }
-        let rx = match &mut self.vcpus[cur].rxtx {
+        let rx = match &mut self.vcpu_mut(cur).rxtx {
             None => return Regs::error(Error::Denied),
             Some(b) if b.rx_full => return Regs::error(Error::Busy),
             Some(b) => {
@@ -221,10 +221,8 @@ impl Runtime {
                 Error::Denied,
             );
         }
-        if self.lc::<Reset, Idle>(cur).is_err() {
-            return self.answer(cur, Regs::error(Error::Denied));
-        }
-        self.vcpus[cur].requester = None;
+        self.set_requester(cur, None);
+        self.leave::<Reset, Idle>(cur);
         Step::Return(Answer::Waiting)
     }
 
@@ -258,11 +256,9 @@ impl Runtime {
             );
             return self.answer(cur, Regs::error(Error::Busy));
         }
-        if self.lc::<Running, Blocked>(cur).is_err() {
-            return self.answer(cur, Regs::error(Error::Denied));
-        }
-        if self.lc::<Idle, Running>(to).is_err() {
-            // Lost a race for the receiver: the sender runs on with BUSY.
+        self.settle::<Running, Blocked>(cur);
+        if self.take::<Idle, Running>(to).is_err() {
+            // Another CPU won the receiver: the sender runs on with BUSY.
             self.settle::<Blocked, Running>(cur);
             return self.answer(cur, Regs::error(Error::Busy));
         }
@@ -271,8 +267,8 @@ impl Runtime {
             self.p(cur).name,
             self.p(to).name
         );
-        let v = &mut self.vcpus[to];
-        v.requester = Some(Endpoint::Partition(cur));
+        self.set_requester(to, Some(Endpoint::Partition(cur)));
+        let v = self.vcpu_mut(to);
         v.slices = 0;
         v.set_smccc(call);
         Step::Resume(to)
@@ -282,7 +278,7 @@ impl Runtime {
     /// serving, and only once its own calls are answered.
     fn direct_resp_from(&mut self, cur: usize, call: Regs) -> Step {
         self.flush_line(cur);
-        let Some(requester) = self.vcpus[cur].requester.filter(|_| self.state(cur) == Running::ID) else {
+        let Some(requester) = self.requester(cur).filter(|_| self.state(cur) == Running::ID) else {
             return self.deny(
                 cur,
                 "FFA_MSG_SEND_DIRECT_RESP with no request to answer",
@@ -303,8 +299,8 @@ impl Runtime {
             );
             return self.answer(cur, Regs::error(Error::Denied));
         }
-        if let Some(callee) = (0..self.vcpus.len())
-            .find(|&c| self.vcpus[c].requester == Some(Endpoint::Partition(cur)) && self.state(c) != Idle::ID)
+        if let Some(callee) =
+            (0..NUM_SP).find(|&c| self.requester(c) == Some(Endpoint::Partition(cur)) && self.state(c) != Idle::ID)
         {
             return self.deny(
                 cur,
@@ -317,15 +313,13 @@ impl Runtime {
                 Error::Denied,
             );
         }
-        if self.lc::<Running, Idle>(cur).is_err() {
-            return self.answer(cur, Regs::error(Error::Denied));
-        }
-        self.vcpus[cur].requester = None;
+        self.set_requester(cur, None);
+        self.leave::<Running, Idle>(cur);
         match requester {
             Endpoint::NormalWorld => Step::Return(Answer::Resp(call.payload())),
             Endpoint::Partition(r) => {
                 self.settle::<Blocked, Running>(r);
-                self.vcpus[r].set_smccc(call);
+                self.vcpu_mut(r).set_smccc(call);
                 Step::Resume(r)
             }
         }
@@ -346,10 +340,11 @@ impl Runtime {
             );
             return self.answer(cur, Regs::error(Error::Denied));
         }
-        if self.lc::<Running, Blocked>(cur).is_err() {
+        self.settle::<Running, Blocked>(cur);
+        if self.take::<Preempted, Running>(t).is_err() {
+            self.settle::<Blocked, Running>(cur);
             return self.answer(cur, Regs::error(Error::Denied));
         }
-        self.settle::<Preempted, Running>(t);
         kprintln!("[ffa] {}: FFA_RUN {}", self.p(cur).name, self.p(t).name);
         Step::Resume(t)
     }

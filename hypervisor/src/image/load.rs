@@ -205,7 +205,6 @@ pub fn build(i: usize, epoch: u64) -> Result<Vcpu, InitError> {
         vttbr,
         devices,
         line: LineBuf::new(),
-        requester: None,
         rxtx: None,
         slices: 0,
         faults: 0,

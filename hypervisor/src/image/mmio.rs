@@ -16,15 +16,15 @@ impl Runtime {
     pub(super) fn data_abort(&mut self, cur: usize, d: DataAbort) -> Step {
         let ipa = d.ipa;
         let rw = if d.write { "write" } else { "read" };
-        let Some((idx, off)) = self.vcpus[cur].devices.lookup(ipa) else {
+        let Some((idx, off)) = self.vcpu(cur).devices.lookup(ipa) else {
             return self.outside_devices(cur, d);
         };
         self.stats.mmio += 1;
-        self.vcpus[cur].mmio_exits += 1;
+        self.vcpu_mut(cur).mmio_exits += 1;
         let acc = match d.access {
             Ok(a) => a,
             Err(e) => {
-                let name = self.vcpus[cur].devices.slot(idx).map_or("?", |s| s.info.name());
+                let name = self.vcpu(cur).devices.slot(idx).map_or("?", |s| s.info.name());
                 return self.abort(
                     cur,
                     format_args!(
@@ -35,13 +35,13 @@ impl Runtime {
         };
         let access = match acc {
             MmioAccess::Read { .. } => Access::Read,
-            MmioAccess::Write { reg, .. } => Access::Write(acc.write_value(self.vcpus[cur].reg(reg.0))),
+            MmioAccess::Write { reg, .. } => Access::Write(acc.write_value(self.vcpu(cur).reg(reg.0))),
         };
         let env = Env {
             counter: CNTPCT_EL0.get(),
             freq: CNTFRQ_EL0.get(),
         };
-        let Some(slot) = self.vcpus[cur].devices.slot_mut(idx) else {
+        let Some(slot) = self.vcpu_mut(cur).devices.slot_mut(idx) else {
             return self.abort(
                 cur,
                 format_args!("IPA {ipa:#x}: rule `device map is consistent`: empty slot"),
@@ -53,7 +53,7 @@ impl Runtime {
             Ok(Outcome::Read(v)) => Some(v),
             Ok(Outcome::Written) => None,
             Ok(Outcome::Tx(b)) => {
-                let v = &mut self.vcpus[cur];
+                let v = self.vcpu_mut(cur);
                 if let Some(line) = v.line.push(b) {
                     kprintln!(
                         "[{}] {}",
@@ -86,9 +86,9 @@ impl Runtime {
             }
         };
         if let Some((reg, value)) = read_value.and_then(|v| acc.complete_read(v)) {
-            self.vcpus[cur].set_reg(reg.0, value);
+            self.vcpu_mut(cur).set_reg(reg.0, value);
         }
-        self.vcpus[cur].regs.elr += 4;
+        self.vcpu_mut(cur).regs.elr += 4;
         Step::Resume(cur)
     }
 

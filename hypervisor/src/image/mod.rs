@@ -1,6 +1,6 @@
 //! The EL2 image: boot, banner, the partitions of the accepted
 //! configuration, the normal-world driver that sends them FF-A requests
-//! (the boot scenario), the SMP race, exit.
+//! (the boot scenario), every CPU dispatching (`smp.rs`), exit.
 pub mod arch;
 pub mod boot;
 pub mod console;
@@ -12,10 +12,11 @@ mod gic;
 mod load;
 mod mmio;
 mod nwd;
-mod race;
 mod sched;
+mod smp;
 mod vcpu;
 pub mod vectors;
+mod vgic;
 
 use core::sync::atomic::Ordering;
 
@@ -27,7 +28,7 @@ use programs::board::*;
 
 use crate::kprintln;
 use fatal::InitError;
-use sched::{Answer, PARTITIONS, Runtime};
+use sched::{Answer, NUM_SP, PARTITIONS, Runtime};
 
 /// Build time, from the build-time crate.
 const BUILD_TIME: &str = build_time::build_time_utc!("%Y-%m-%d %H:%M:%S UTC");
@@ -150,7 +151,7 @@ fn start_secondaries() -> Result<(), InitError> {
             return Err(InitError::CpuOn { cpu, code: r });
         }
     }
-    while race::ONLINE.load(Ordering::Acquire) < boot::MAX_CPUS {
+    while smp::ONLINE.load(Ordering::Acquire) < boot::MAX_CPUS {
         core::hint::spin_loop();
     }
     Ok(())
@@ -159,16 +160,21 @@ fn start_secondaries() -> Result<(), InitError> {
 #[unsafe(no_mangle)]
 extern "C" fn secondary_main(cpu: u64) -> ! {
     boot::enable_mmu();
+    init_or_halt(gic::init_this_cpu().map_err(InitError::Gic));
+    Runtime::enable_virtualization();
+    let mut rt = Runtime::new(cpu as u8);
     kprintln!(
-        "[smp] cpu{cpu} online at EL{} (MPIDR {:#x}), waiting for the race",
-        CurrentEL.get() >> 2,
+        "[smp] cpu{cpu} online at EL{} (MPIDR {:#x}): GICv3 redistributor and CPU interface up, stage 2 on",
+        CurrentEL.read(CurrentEL::EL),
         MPIDR_EL1.get()
     );
-    race::ONLINE.fetch_add(1, Ordering::AcqRel);
-    while !race::GO.load(Ordering::Acquire) {
+    smp::ONLINE.fetch_add(1, Ordering::AcqRel);
+    while !smp::GO.load(Ordering::Acquire) {
         core::hint::spin_loop();
     }
-    race::run(cpu as usize);
+    smp::run(&mut rt, cpu as usize);
+    rt.publish();
+    smp::FINISHED.fetch_add(1, Ordering::AcqRel);
     // Done: PSCI CPU_OFF (does not return on success).
     let r = arch::smc(arch::psci::CPU_OFF, 0, 0, 0);
     kprintln!("[smp] cpu{cpu}: CPU_OFF returned {r}; parking");
@@ -219,6 +225,73 @@ const SP0: usize = index_named("sp0");
 const SP1: usize = index_named("sp1");
 const SP2: usize = index_named("sp2");
 
+/// Every CPU sends OCCUPY requests at once (`smp.rs`); then the partitions
+/// are asked how many they served and whether they ever found another CPU
+/// inside. The counts must agree: each answered request entered its
+/// partition on the CPU that won it, and no entry overlapped another.
+fn dispatch_on_every_cpu(rt: &mut Runtime) -> bool {
+    kprintln!(
+        "[smp] {} CPUs x {} rounds of FFA_MSG_SEND_DIRECT_REQ OCCUPY ({} us inside); even rounds all CPUs ask the same partition",
+        boot::MAX_CPUS,
+        smp::ROUNDS,
+        smp::HOLD_US
+    );
+    PARTITIONS.iter().for_each(|p| p.set_quiet(true));
+    smp::GO.store(true, Ordering::Release);
+    smp::run(rt, 0);
+    while smp::FINISHED.load(Ordering::Acquire) < boot::MAX_CPUS - 1 {
+        core::hint::spin_loop();
+    }
+    PARTITIONS.iter().for_each(|p| p.set_quiet(false));
+    let mut ok = smp::FAILURES.load(Ordering::Acquire) == 0;
+    let (mut served, mut busy) = (0, 0);
+    for cpu in 0..boot::MAX_CPUS {
+        let (s, b, r) = (
+            smp::SERVED[cpu].load(Ordering::Acquire),
+            smp::BUSY[cpu].load(Ordering::Acquire),
+            smp::RESUMED[cpu].load(Ordering::Acquire),
+        );
+        served += s;
+        busy += b;
+        kprintln!(
+            "[smp] cpu{cpu}: entered and served {s:>4}, refused BUSY (context owned by another CPU) {b:>4}, FFA_RUN after FFA_INTERRUPT {r}"
+        );
+    }
+    for (sp, p) in PARTITIONS.iter().enumerate() {
+        let won = smp::WINS[sp].load(Ordering::Acquire);
+        // The partition's own count, this request included.
+        match rt.direct_req(sp, [partitions::cmd::OCCUPY, 0, 0, 0, 0]) {
+            Answer::Resp([0, count, overlaps, ..]) => {
+                kprintln!(
+                    "[smp] {}: {won} requests won by compare-and-swap; the partition counted {} served and {overlaps} overlapping",
+                    p.name,
+                    count - 1
+                );
+                if count - 1 != won as u64 || overlaps != 0 {
+                    kprintln!(
+                        "[check] FAILED: {}: rule `only the CPU that wins the compare-and-swap enters the context`",
+                        p.name
+                    );
+                    ok = false;
+                }
+            }
+            other => {
+                kprintln!("[check] FAILED: {}: OCCUPY count answered {other:?}", p.name);
+                ok = false;
+            }
+        }
+    }
+    kprintln!(
+        "[smp] {served} requests served, {busy} refused BUSY, in {} attempts: one CPU inside a context at a time",
+        boot::MAX_CPUS as u32 * smp::ROUNDS
+    );
+    if served + busy != boot::MAX_CPUS as u32 * smp::ROUNDS || busy == 0 {
+        kprintln!("[check] FAILED: the CPUs did not contend (every attempt is served or BUSY; some must be BUSY)");
+        ok = false;
+    }
+    ok
+}
+
 /// Direct requests timed for the round-trip benchmark.
 const ROUND_TRIPS: u64 = 1000;
 
@@ -249,23 +322,25 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     if SCENARIO != "normal" && SCENARIO != "corrupt-state" {
         init_or_halt::<()>(Err(InitError::Scenario(SCENARIO)));
     }
-    init_or_halt(gic::init_cpu0().map_err(InitError::Gic));
+    init_or_halt(gic::init_distributor().map_err(InitError::Gic));
+    init_or_halt(gic::init_this_cpu().map_err(InitError::Gic));
     kprintln!(
         "[boot] GICv3 up, CNTHP timer (INTID {}) routed to EL2",
         gic::CNTHP_INTID
     );
 
-    let mut rt = init_or_halt(Runtime::build(EPOCH));
+    init_or_halt(Runtime::load_all(EPOCH));
     Runtime::enable_virtualization();
+    let mut rt = Runtime::new(0);
 
     // Boot every partition: Reset -> Idle when it waits for messages. One
     // that is aborted while booting stays restartable; the others boot.
-    let mut boot_aborts = 0;
+    let mut boot_aborts = [false; NUM_SP];
     for (i, p) in PARTITIONS.iter().enumerate() {
         match rt.boot(i) {
             Answer::Waiting => kprintln!("[boot] {} is up: FFA_MSG_WAIT", p.name),
             Answer::Error(::ffa::Error::Aborted) => {
-                boot_aborts += 1;
+                boot_aborts[i] = true;
                 kprintln!("[boot] {} was aborted while booting; the other partitions boot", p.name)
             }
             other => fatal::halt(
@@ -278,7 +353,18 @@ extern "C" fn primary_main(_x0: u64) -> ! {
             ),
         }
     }
-    let mut checks_ok = lifecycle_self_check() && boot_aborts == 0;
+    // The hostile sp2 faults while booting (a cold boot); the others boot.
+    let mut checks_ok = lifecycle_self_check();
+    for (i, &aborted) in boot_aborts.iter().enumerate() {
+        if aborted != (i == SP2) {
+            kprintln!(
+                "[check] FAILED: {} {} while booting",
+                PARTITIONS[i].name,
+                if aborted { "was aborted" } else { "was not aborted" }
+            );
+            checks_ok = false;
+        }
+    }
 
     if SCENARIO == "corrupt-state" {
         let p = &PARTITIONS[SP1];
@@ -317,6 +403,10 @@ extern "C" fn primary_main(_x0: u64) -> ! {
                 format_args!("sp0 resumed sp1 {} times in CALL 120, expected at least 2", p[2]),
             );
         }
+        // Virtual interrupts: sp1's own virtual timer, 5 times; sp0's GPIO
+        // interrupt, routed to it by the configuration (hardware-mapped).
+        nw.expect(SP1, cmd::TICKS, 5, Word(1, 5));
+        nw.expect(SP0, cmd::GPIO_IRQ, 0, Word(1, 1));
         // The hostile partition: each fault contained, the others keep serving.
         nw.expect(SP2, cmd::GIC_PROBE, 0, Done);
         nw.expect(SP2, cmd::UNKNOWN_REG, 0, Word(1, 0));
@@ -328,6 +418,10 @@ extern "C" fn primary_main(_x0: u64) -> ! {
         nw.expect(SP2, cmd::WRITE_CODE, 0, Fails(Aborted));
         nw.expect(SP2, cmd::UNDEFINED, 0, Fails(Aborted));
         nw.expect(SP2, cmd::PANIC, 0, Fails(Aborted));
+        // A caller that faults with its callee preempted: the callee, whose
+        // chain nobody else may resume, is aborted with it and serves again.
+        nw.expect(SP2, cmd::ABANDON_CALL, 0, Fails(Aborted));
+        nw.expect(SP1, cmd::WORK, 3, Word(1, 6));
         // FF-A abuse: buffers in memory it does not own (the partition
         // manager would write there), requests in another's name, firmware.
         nw.expect(SP2, cmd::FOREIGN_BUFFERS, 0, Word(1, 0));
@@ -394,39 +488,11 @@ extern "C" fn primary_main(_x0: u64) -> ! {
     // time from the timed scheduler demo above).
     init_or_halt(start_secondaries());
     kprintln!(
-        "[smp] {} CPUs online (PSCI CPU_ON)",
-        race::ONLINE.load(Ordering::Acquire)
+        "[smp] {} CPUs online (PSCI CPU_ON); every CPU dispatches now",
+        smp::ONLINE.load(Ordering::Acquire)
     );
-    // The race: all CPUs, same transition, same state byte.
-    kprintln!(
-        "[race] {} CPUs x {} rounds: Idle -> Running on {}'s state byte by compare-and-swap",
-        boot::MAX_CPUS,
-        race::ROUNDS,
-        PARTITIONS[race::TARGET].name
-    );
-    PARTITIONS[race::TARGET].set_quiet(true);
-    race::GO.store(true, Ordering::Release);
-    race::run(0);
-    while race::FINISHED.load(Ordering::Acquire) < boot::MAX_CPUS {
-        core::hint::spin_loop();
-    }
-    PARTITIONS[race::TARGET].set_quiet(false);
-    let mut total = 0;
-    for cpu in 0..boot::MAX_CPUS {
-        let (w, l) = (
-            race::WINS[cpu].load(Ordering::Acquire),
-            race::LOSSES[cpu].load(Ordering::Acquire),
-        );
-        total += w;
-        kprintln!("[race] cpu{cpu}: won {w:>4}, lost {l:>4}");
-    }
-    kprintln!(
-        "[race] total wins {total} of {} rounds: exactly one winner per round",
-        race::ROUNDS
-    );
-    if total != race::ROUNDS {
-        checks_ok = false;
-    }
+    checks_ok &= dispatch_on_every_cpu(&mut rt);
+    rt.publish();
 
     rt.summary();
     let lc = ACCEPTED.lifecycle();
@@ -443,12 +509,11 @@ extern "C" fn primary_main(_x0: u64) -> ! {
             }
         }
     }
-    const EXPECTED_ABORTS: u64 = 8;
-    if rt.stats.aborts != EXPECTED_ABORTS {
-        kprintln!(
-            "[check] FAILED: expected {EXPECTED_ABORTS} contained faults, saw {}",
-            rt.stats.aborts
-        );
+    // sp2's boot, its 9 faulting requests, and sp1 aborted as its callee.
+    const EXPECTED_ABORTS: u64 = 11;
+    let aborts = sched::TOTALS.lock().aborts;
+    if aborts != EXPECTED_ABORTS {
+        kprintln!("[check] FAILED: expected {EXPECTED_ABORTS} contained faults, saw {aborts}");
         checks_ok = false;
     }
     if PARTITIONS.iter().any(|p| p.current() != Ok(Idle::ID)) {

@@ -1,11 +1,15 @@
-//! The scheduler: runs partitions on this CPU and moves them through the
-//! accepted lifecycle table on real events: a boot that ends in
+//! The scheduler, one per CPU: runs partitions on its CPU and moves them
+//! through the accepted lifecycle table on real events: a boot that ends in
 //! FFA_MSG_WAIT, direct requests and responses, FFA_RUN, FFA_YIELD, the
 //! CNTHP time slice, and aborts. Every move is a typed transition (`lc`,
-//! `settle`): hypervisor code cannot perform an edge the table lacks.
+//! `settle`, `take`, `leave`): hypervisor code cannot perform an edge the
+//! table lacks. A CPU touches a partition's context (`vcpu.rs`) only after
+//! its compare-and-swap into `Running` (`take`), and releases it saved
+//! before the move that lets another CPU win it (`leave`).
 //!
-//! FF-A calls are decoded in `ffa.rs`, MMIO in `mmio.rs`, faults in
-//! `faults.rs`; the partitions are built in `load.rs`.
+//! FF-A calls are decoded in `ffa_dispatch.rs`, MMIO in `mmio.rs`, faults
+//! in `faults.rs`, virtual interrupts in `vgic.rs`; the partitions are
+//! built in `load.rs`.
 use aarch64_cpu::registers::*;
 
 use hypervisor::esr::Exit;
@@ -16,10 +20,11 @@ use programs::board::*;
 
 use super::arch;
 use super::fatal;
-use super::gic::CNTHP_INTID;
+use super::gic::{CNTHP_INTID, VTIMER_INTID};
 use super::load;
-use super::vcpu::{Endpoint, Vcpu};
+use super::vcpu::{CONTEXTS, Endpoint, NOBODY, Vcpu};
 use super::vectors::{ExitKind, run_guest};
+use super::vgic::{self, Virq};
 use crate::kprintln;
 
 /// The partitions of the accepted configuration (`programs::board::VirtPartitions`).
@@ -80,14 +85,56 @@ pub struct Stats {
     pub aborts: u64,
 }
 
+impl Stats {
+    pub fn add(&mut self, o: &Stats) {
+        self.exits += o.exits;
+        self.ffa_calls += o.ffa_calls;
+        self.mmio += o.mmio;
+        self.irq += o.irq;
+        self.preemptions += o.preemptions;
+        self.refused += o.refused;
+        self.unknown_regs += o.unknown_regs;
+        self.aborts += o.aborts;
+    }
+}
+
+/// Every CPU's counters once it is done (`Runtime::publish`).
+pub static TOTALS: spin::Mutex<Stats> = spin::Mutex::new(Stats {
+    exits: 0,
+    ffa_calls: 0,
+    mmio: 0,
+    irq: 0,
+    preemptions: 0,
+    refused: 0,
+    unknown_regs: 0,
+    aborts: 0,
+});
+
+/// One CPU's scheduler: which context's EL1 registers and stage-2 root are
+/// in this CPU's registers, what it runs, its counters. The partitions'
+/// contexts are shared ([`CONTEXTS`]); this CPU touches one only while it
+/// owns it.
 pub struct Runtime {
-    pub vcpus: [Vcpu; NUM_SP],
-    /// Whose EL1 system registers are in this CPU's registers.
+    pub cpu: u8,
+    /// Whose EL1 system registers are in this CPU's registers (a context
+    /// this CPU owns, or none).
     pub(super) loaded: Option<usize>,
     loaded_vttbr: u64,
     pub current: Option<usize>,
     slice_ticks: u64,
     pub stats: Stats,
+}
+
+/// A context's holder, for reports.
+struct Holder(u8);
+impl core::fmt::Display for Holder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.0 == NOBODY {
+            f.write_str("no CPU")
+        } else {
+            write!(f, "cpu{}", self.0)
+        }
+    }
 }
 
 pub(super) fn sname(id: u8) -> &'static str {
@@ -104,22 +151,137 @@ pub(super) fn id_of(i: usize) -> u16 {
 }
 
 impl Runtime {
-    /// Load every partition: program, stage-2, device map, vCPU.
-    pub fn build(epoch: u64) -> Result<Runtime, fatal::InitError> {
-        let mut built = [const { None }; NUM_SP];
-        for (i, v) in built.iter_mut().enumerate() {
-            *v = Some(load::build(i, epoch)?);
+    /// Load every partition (program, stage-2, device map, vCPU) into
+    /// [`CONTEXTS`]. CPU 0, once, before any guest runs or other CPU starts.
+    pub fn load_all(epoch: u64) -> Result<(), fatal::InitError> {
+        for (i, ctx) in CONTEXTS.iter().enumerate() {
+            ctx.install(load::build(i, epoch)?);
         }
-        let vcpus = built.map(|v| v.expect("every partition was built above"));
         arch::tlbi_all_el1();
-        Ok(Runtime {
-            vcpus,
+        Ok(())
+    }
+
+    /// This CPU's scheduler (one per CPU: `primary_main`, `secondary_main`).
+    pub fn new(cpu: u8) -> Runtime {
+        Runtime {
+            cpu,
             loaded: None,
             loaded_vttbr: 0,
             current: None,
             slice_ticks: CNTFRQ_EL0.get() / 1000 * SLICE_MS,
             stats: Stats::default(),
-        })
+        }
+    }
+
+    /// Add this CPU's counters to [`TOTALS`] (once, when it is done).
+    pub fn publish(&mut self) {
+        TOTALS.lock().add(&core::mem::take(&mut self.stats));
+    }
+
+    /// Partition `i`'s vCPU; this CPU must own it (else the scheduler lost
+    /// track of ownership: halt).
+    pub(super) fn vcpu(&self, i: usize) -> &Vcpu {
+        match CONTEXTS[i].get(self.cpu) {
+            Some(v) => v,
+            None => self.not_owned(i),
+        }
+    }
+
+    pub(super) fn vcpu_mut(&mut self, i: usize) -> &mut Vcpu {
+        if CONTEXTS[i].owner() != self.cpu {
+            self.not_owned(i)
+        }
+        CONTEXTS[i].get_mut(self.cpu).expect("owned above")
+    }
+
+    /// The vCPU if this CPU owns it (for reports that must not halt again).
+    pub(super) fn try_vcpu(&self, i: usize) -> Option<&Vcpu> {
+        CONTEXTS[i].get(self.cpu)
+    }
+
+    fn not_owned(&self, i: usize) -> ! {
+        fatal::halt(
+            format_args!(
+                "cpu{}: {}'s execution context: rule `a CPU touches only the contexts it owns`: it is held by {}",
+                self.cpu,
+                self.p(i).name,
+                Holder(CONTEXTS[i].owner())
+            ),
+            None,
+            fatal::EXIT_CORRUPT_STATE,
+        )
+    }
+
+    pub(super) fn requester(&self, i: usize) -> Option<Endpoint> {
+        CONTEXTS[i].requester()
+    }
+
+    pub(super) fn set_requester(&self, i: usize, e: Option<Endpoint>) {
+        CONTEXTS[i].set_requester(e)
+    }
+
+    /// Own partition `i`'s context after winning its lifecycle CAS (or to
+    /// boot it). Another holder means two CPUs won: halt.
+    fn claim(&mut self, i: usize) {
+        if let Err(holder) = CONTEXTS[i].claim(self.cpu) {
+            fatal::halt(
+                format_args!(
+                    "cpu{}: {}: rule `the CPU that wins the compare-and-swap owns the execution context`: {} holds it",
+                    self.cpu,
+                    self.p(i).name,
+                    Holder(holder)
+                ),
+                None,
+                fatal::EXIT_RACE,
+            )
+        }
+        CONTEXTS[i].route_interrupts(i, self.cpu);
+    }
+
+    /// Give partition `i`'s context up: its EL1 registers saved into it,
+    /// then ownership released. The caller moves the state next.
+    fn release(&mut self, i: usize) {
+        if self.loaded == Some(i) {
+            self.vcpu_mut(i).el1.save();
+            self.loaded = None;
+        }
+        if self.current == Some(i) {
+            self.current = None;
+        }
+        if let Err(holder) = CONTEXTS[i].release(self.cpu) {
+            fatal::halt(
+                format_args!(
+                    "cpu{}: {}: rule `only the owner releases an execution context`: {} holds it",
+                    self.cpu,
+                    self.p(i).name,
+                    Holder(holder)
+                ),
+                None,
+                fatal::EXIT_CORRUPT_STATE,
+            )
+        }
+    }
+
+    /// A transition into `Running` by compare-and-swap (a request, FFA_RUN):
+    /// the CPU that wins owns the context; a loser gets the refusal.
+    pub(super) fn take<F: BoardState, T: BoardState>(&mut self, i: usize) -> Result<(), TransitionError>
+    where
+        Lifecycle: programs::Lists<F, T>,
+    {
+        self.lc::<F, T>(i)?;
+        self.claim(i);
+        Ok(())
+    }
+
+    /// A transition out of this CPU's hands (to `Idle` or `Preempted`):
+    /// the context is saved and released first, so whoever wins it next
+    /// finds it complete.
+    pub(super) fn leave<F: BoardState, T: BoardState>(&mut self, i: usize)
+    where
+        Lifecycle: programs::Lists<F, T>,
+    {
+        self.release(i);
+        self.settle::<F, T>(i);
     }
 
     /// Configure EL2 for running partitions (each CPU that runs guests):
@@ -166,10 +328,12 @@ impl Runtime {
             ),
             Err(e) => {
                 self.stats.refused += 1;
-                kprintln!(
-                    "[lifecycle] refused: {}",
-                    e.report(ACCEPTED.lifecycle(), self.p(i).name)
-                );
+                if !self.p(i).is_quiet() {
+                    kprintln!(
+                        "[lifecycle] refused: {}",
+                        e.report(ACCEPTED.lifecycle(), self.p(i).name)
+                    );
+                }
                 Err(e)
             }
         }
@@ -223,50 +387,77 @@ impl Runtime {
         CNTHP_CTL_EL2.write(CNTHP_CTL_EL2::ENABLE::CLEAR);
     }
 
-    /// Switch this CPU to partition `i`'s context and run it until it exits.
+    /// Switch this CPU to partition `i`'s context (which it owns) and run
+    /// it until it exits.
     fn enter(&mut self, i: usize) -> u64 {
         if self.loaded != Some(i) {
             if let Some(j) = self.loaded {
-                self.vcpus[j].el1.save();
+                self.vcpu_mut(j).el1.save();
             }
-            self.vcpus[i].el1.restore();
+            self.vcpu(i).el1.restore();
             self.loaded = Some(i);
         }
-        let v = &mut self.vcpus[i];
-        if self.loaded_vttbr != v.vttbr {
-            VTTBR_EL2.set(v.vttbr);
+        let vttbr = self.vcpu(i).vttbr;
+        if self.loaded_vttbr != vttbr {
+            VTTBR_EL2.set(vttbr);
             aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
-            self.loaded_vttbr = v.vttbr;
+            self.loaded_vttbr = vttbr;
         }
         self.current = Some(i);
-        // SAFETY: `regs` is this partition's complete vCPU context (its EL1
-        // registers were loaded above): PC and SP point into its own memory,
-        // which its stage-2 tables (now in VTTBR_EL2) map; SPSR selects EL1;
-        // HCR_EL2 routes every exception and interrupt of the guest to EL2,
-        // so `run_guest` returns here with the context saved back.
-        unsafe { run_guest(&mut v.regs) }
+        let ctx = &CONTEXTS[i];
+        for v in ctx.pending.take(i) {
+            if !vgic::inject(v) {
+                // Every list register is busy: it waits for the next entry.
+                ctx.pending.post(i, v);
+            }
+        }
+        let already = ctx.go_in(self.cpu);
+        if already != 0 {
+            fatal::halt(
+                format_args!(
+                    "cpu{}: {}: rule `one CPU at a time inside an execution context`: {already} other CPU(s) inside",
+                    self.cpu,
+                    self.p(i).name
+                ),
+                None,
+                fatal::EXIT_RACE,
+            )
+        }
+        let regs = &mut self.vcpu_mut(i).regs;
+        // SAFETY: `regs` is this partition's complete vCPU context, owned by
+        // this CPU (its EL1 registers were loaded above): PC and SP point into
+        // its own memory, which its stage-2 tables (now in VTTBR_EL2) map;
+        // SPSR selects EL1; HCR_EL2 routes every exception and interrupt of
+        // the guest to EL2, so `run_guest` returns here with the context
+        // saved back.
+        let code = unsafe { run_guest(regs) };
+        ctx.go_out();
+        code
     }
 
     /// Boot partition `i`: run it from its entry in state Reset until it
     /// waits for messages (FFA_MSG_WAIT: Reset -> Idle) or is aborted.
     pub fn boot(&mut self, i: usize) -> Answer {
+        self.claim(i);
         kprintln!(
             "[sched] booting {} (FF-A id {:#06x}) at {:#x}",
             self.p(i).name,
             id_of(i),
-            self.vcpus[i].regs.elr
+            self.vcpu(i).regs.elr
         );
-        self.vcpus[i].requester = Some(Endpoint::NormalWorld);
+        self.set_requester(i, Some(Endpoint::NormalWorld));
         self.run(i)
     }
 
-    /// FFA_MSG_SEND_DIRECT_REQ from the normal world to partition `i`.
+    /// FFA_MSG_SEND_DIRECT_REQ from the normal world (on this CPU) to
+    /// partition `i`. The CPU whose compare-and-swap moves it Idle ->
+    /// Running enters it; the others get BUSY.
     pub fn direct_req(&mut self, i: usize, payload: ffa::Payload) -> Answer {
-        if self.lc::<Idle, Running>(i).is_err() {
+        if self.take::<Idle, Running>(i).is_err() {
             return Answer::Error(ffa::Error::Busy);
         }
-        let v = &mut self.vcpus[i];
-        v.requester = Some(Endpoint::NormalWorld);
+        self.set_requester(i, Some(Endpoint::NormalWorld));
+        let v = self.vcpu_mut(i);
         v.slices = 0;
         v.set_smccc(ffa::Regs::direct_req(ffa::NORMAL_WORLD, id_of(i), payload));
         self.run(i)
@@ -282,7 +473,7 @@ impl Runtime {
             );
             return Answer::Error(ffa::Error::Denied);
         }
-        if self.lc::<Preempted, Running>(i).is_err() {
+        if self.take::<Preempted, Running>(i).is_err() {
             return Answer::Error(ffa::Error::Denied);
         }
         self.run(i)
@@ -291,7 +482,7 @@ impl Runtime {
     /// May `owner` resume partition `i` with FFA_RUN? Only if `i` is
     /// preempted (or yielded) in a request `owner` sent it.
     pub(super) fn resumable_by(&self, i: usize, owner: Endpoint) -> bool {
-        self.vcpus[i].requester == Some(owner) && self.state(i) == Preempted::ID
+        self.requester(i) == Some(owner) && self.state(i) == Preempted::ID
     }
 
     fn run(&mut self, first: usize) -> Answer {
@@ -324,7 +515,6 @@ impl Runtime {
                 Step::Resume(next) => cur = next,
                 Step::Return(a) => {
                     Self::disarm();
-                    self.current = None;
                     return a;
                 }
             }
@@ -344,7 +534,7 @@ impl Runtime {
                 ),
             ),
             Exit::Wfx => {
-                self.vcpus[cur].regs.elr += 4;
+                self.vcpu_mut(cur).regs.elr += 4;
                 Step::Resume(cur)
             }
             Exit::Other { ec, iss } => self.abort(
@@ -354,25 +544,44 @@ impl Runtime {
         }
     }
 
+    /// A physical interrupt while partition `cur` ran: the EL2 timer (the
+    /// time slice), `cur`'s own virtual timer, or a device interrupt the
+    /// configuration routes to a partition (injected into it, now or at its
+    /// next entry).
     fn irq(&mut self, cur: usize) -> Step {
         self.stats.irq += 1;
         let intid = arch::gic_ack();
         if intid >= 1020 {
             return Step::Resume(cur); // spurious
         }
-        arch::gic_eoi(intid);
+        arch::gic_drop(intid);
+        if intid == VTIMER_INTID {
+            // The running partition's timer (only its is loaded): mask the
+            // timer's output until the partition rewrites CNTV_CTL_EL0.
+            CNTV_CTL_EL0.modify(CNTV_CTL_EL0::IMASK::SET);
+            arch::gic_deactivate(intid);
+            self.virq(cur, cur, Virq::Timer);
+            return Step::Resume(cur);
+        }
+        if let Some(sp) = vgic::routed_to(intid) {
+            // Left active: the partition's EOI deactivates it.
+            self.virq(cur, sp, Virq::Device(intid));
+            return Step::Resume(cur);
+        }
+        arch::gic_deactivate(intid);
         if intid != CNTHP_INTID {
             kprintln!("[irq] unexpected INTID {intid} while {} ran: ignored", self.p(cur).name);
             return Step::Resume(cur);
         }
         Self::disarm();
-        self.vcpus[cur].slices += 1;
-        if self.vcpus[cur].slices > BUDGET_SLICES {
+        self.vcpu_mut(cur).slices += 1;
+        let slices = self.vcpu(cur).slices;
+        if slices > BUDGET_SLICES {
             return self.abort(
                 cur,
                 format_args!(
                     "watchdog: rule `a request or a boot ends within {BUDGET_SLICES} time slices of {SLICE_MS} ms`: still running after {} slices",
-                    self.vcpus[cur].slices - 1
+                    slices - 1
                 ),
             );
         }
@@ -380,53 +589,94 @@ impl Runtime {
         if !ACCEPTED.lifecycle().allows(state, Preempted::ID) {
             // Still booting (Reset): the table has no edge to Preempted.
             kprintln!(
-                "[sched] CNTHP timer: {} is {}, which the table does not let be preempted; it keeps running (slice {} of {BUDGET_SLICES})",
+                "[sched] CNTHP timer: {} is {}, which the table does not let be preempted; it keeps running (slice {slices} of {BUDGET_SLICES})",
                 self.p(cur).name,
                 sname(state),
-                self.vcpus[cur].slices
             );
             self.arm_slice();
             return Step::Resume(cur);
         }
         self.stats.preemptions += 1;
-        if self.lc::<Running, Preempted>(cur).is_err() {
-            self.arm_slice();
-            return Step::Resume(cur);
-        }
         kprintln!("[sched] CNTHP timer: preempted {}", self.p(cur).name);
         self.stopped_to_requester(cur, ffa::FFA_INTERRUPT)
     }
 
-    /// Partition `cur` was preempted or yielded (now Preempted): its
-    /// requester learns it by FFA_INTERRUPT or FFA_YIELD and alone may
-    /// resume it with FFA_RUN.
-    pub(super) fn stopped_to_requester(&mut self, cur: usize, fid: u64) -> Step {
-        let what = ffa::function_name(fid);
-        match self.vcpus[cur].requester {
-            Some(Endpoint::Partition(r)) => {
-                // The requester was Blocked on `cur`: its chain is preempted
-                // with it, then resumed at the requester with the news.
-                self.settle::<Blocked, Preempted>(r);
-                self.settle::<Preempted, Running>(r);
-                self.vcpus[r].set_smccc(ffa::Regs::stopped(fid, id_of(cur)));
-                kprintln!(
-                    "[sched] {} gets {what} for {} (its callee), which stays Preempted until {} runs it",
-                    self.p(r).name,
-                    self.p(cur).name,
-                    self.p(r).name
-                );
-                self.arm_slice();
-                Step::Resume(r)
-            }
-            Some(Endpoint::NormalWorld) | None => Step::Return(if fid == ffa::FFA_YIELD {
-                Answer::Yielded
-            } else {
-                Answer::Interrupted
-            }),
+    /// Post virtual interrupt `v` to partition `sp` (injected when it next
+    /// enters, at once if it is `cur`).
+    fn virq(&mut self, cur: usize, sp: usize, v: Virq) {
+        CONTEXTS[sp].pending.post(sp, v);
+        if !self.p(sp).is_quiet() {
+            kprintln!(
+                "[virq] INTID {} ({}) for {}{}",
+                v.intid(),
+                match v {
+                    Virq::Timer => "its virtual timer",
+                    Virq::Device(_) => "a device interrupt routed to it",
+                },
+                self.p(sp).name,
+                if sp == cur {
+                    ": injected"
+                } else {
+                    ": pending until it runs"
+                }
+            );
         }
     }
 
-    /// Print the partitions' lifecycle states and handler counts.
+    /// Partition `cur` (Running, its registers holding what FFA_RUN will
+    /// resume it with) was preempted or yielded: it becomes Preempted and
+    /// only its requester may resume it with FFA_RUN.
+    ///
+    /// A yield goes back to the requester at once (a partition requester
+    /// runs on with FFA_YIELD). A preemption is the normal world's
+    /// interrupt: the whole call chain stops. Each blocked caller up the
+    /// chain becomes Preempted (Blocked -> Preempted), holding FFA_INTERRUPT
+    /// for its callee to find when it is resumed, and the normal world gets
+    /// FFA_INTERRUPT for the head of the chain. Every context is released
+    /// complete: any CPU's normal world may resume the chain.
+    pub(super) fn stopped_to_requester(&mut self, cur: usize, fid: u64) -> Step {
+        let requester = self.requester(cur);
+        self.leave::<Running, Preempted>(cur);
+        let mut child = cur;
+        let mut up = requester;
+        loop {
+            match up {
+                Some(Endpoint::Partition(r)) if fid == ffa::FFA_YIELD => {
+                    self.settle::<Blocked, Running>(r);
+                    self.vcpu_mut(r).set_smccc(ffa::Regs::stopped(fid, id_of(child)));
+                    kprintln!(
+                        "[sched] {} gets FFA_YIELD from {} (its callee), which stays Preempted until {} runs it",
+                        self.p(r).name,
+                        self.p(child).name,
+                        self.p(r).name
+                    );
+                    self.arm_slice();
+                    return Step::Resume(r);
+                }
+                Some(Endpoint::Partition(r)) => {
+                    self.vcpu_mut(r).set_smccc(ffa::Regs::stopped(fid, id_of(child)));
+                    kprintln!(
+                        "[sched] the call chain stops with {}: {} (Blocked -> Preempted) gets FFA_INTERRUPT for it when resumed",
+                        self.p(child).name,
+                        self.p(r).name
+                    );
+                    up = self.requester(r);
+                    self.leave::<Blocked, Preempted>(r);
+                    child = r;
+                }
+                Some(Endpoint::NormalWorld) | None => {
+                    return Step::Return(if fid == ffa::FFA_YIELD {
+                        Answer::Yielded
+                    } else {
+                        Answer::Interrupted
+                    });
+                }
+            }
+        }
+    }
+
+    /// Print the partitions' lifecycle states and handler counts, and every
+    /// CPU's counters (after all CPUs published them).
     pub fn summary(&self) {
         let lc = ACCEPTED.lifecycle();
         kprintln!("[summary] handler runs per transition (all partitions, including the race):");
@@ -447,17 +697,30 @@ impl Runtime {
                 }
             }
         }
-        for (i, v) in self.vcpus.iter().enumerate() {
-            kprintln!(
-                "[summary] {}: state {}, faults {}, MMIO exits {}, transitions {}",
+        for (i, ctx) in CONTEXTS.iter().enumerate() {
+            // Every partition is Idle and unowned now: claim each to read it.
+            if ctx.claim(self.cpu).is_err() {
+                kprintln!("[summary] {}: held by a CPU at the end", PARTITIONS[i].name);
+                continue;
+            }
+            let v = self.vcpu(i);
+            crate::kprint!(
+                "[summary] {}: state {}, faults {}, MMIO exits {}, transitions {}, entries by CPU",
                 PARTITIONS[i].name,
                 sname(PARTITIONS[i].state().raw()),
                 v.faults,
                 v.mmio_exits,
                 PARTITIONS[i].total_transitions()
             );
+            for cpu in 0..super::boot::MAX_CPUS {
+                crate::kprint!(" {}", ctx.entries(cpu));
+            }
+            kprintln!();
+            if ctx.release(self.cpu).is_err() {
+                kprintln!("[summary] {}: taken while being read", PARTITIONS[i].name);
+            }
         }
-        let s = &self.stats;
+        let s = &*TOTALS.lock();
         kprintln!(
             "[summary] exits {}, FF-A calls {}, mmio {}, irq {}, preemptions {}, aborts {}, refused transitions {}, unknown registers {}",
             s.exits,
@@ -472,7 +735,7 @@ impl Runtime {
     }
 
     pub(super) fn flush_line(&mut self, cur: usize) {
-        if let Some(line) = self.vcpus[cur].line.flush() {
+        if let Some(line) = self.vcpu_mut(cur).line.flush() {
             kprintln!(
                 "[{}] {}",
                 PARTITIONS[cur].name,

@@ -12,6 +12,8 @@ partitions::partition!(sp0::main);
 
 #[cfg(target_os = "none")]
 mod sp0 {
+    use core::sync::atomic::{AtomicU64, Ordering};
+
     use aarch64_cpu::registers::*;
     use partitions::ffa::{self, Regs};
     use partitions::{cmd, println};
@@ -31,6 +33,66 @@ mod sp0 {
     unsafe impl Sync for Page {}
     static RX: Page = Page(core::cell::UnsafeCell::new([0; 4096]));
     static TX: Page = Page(core::cell::UnsafeCell::new([0; 4096]));
+
+    const GPIO: u64 = partitions::device_of(ME, &KindInfo::of::<Pl061>());
+    /// PL061 registers: direction, interrupt sense, both edges, event,
+    /// mask, masked status.
+    const GPIODIR: u64 = 0x400;
+    const GPIOIS: u64 = 0x404;
+    const GPIOIEV: u64 = 0x40C;
+    const GPIOIE: u64 = 0x410;
+    const GPIOMIS: u64 = 0x418;
+    /// The INTID the configuration routes to this partition (its GPIO's).
+    const GPIO_INTID: u32 = ME.interrupts()[0];
+
+    static GPIO_IRQS: AtomicU64 = AtomicU64::new(0);
+    static GPIO_MIS: AtomicU64 = AtomicU64::new(0);
+
+    fn gpio_write(off: u64, v: u32) {
+        // SAFETY: a register of the GPIO controller passed through to this
+        // partition (device memory in its stage 2 and in its own MMU).
+        unsafe { core::ptr::write_volatile((GPIO + off) as *mut u32, v) }
+    }
+
+    fn gpio_read(off: u64) -> u32 {
+        // SAFETY: as in `gpio_write`.
+        unsafe { core::ptr::read_volatile((GPIO + off) as *const u32) }
+    }
+
+    /// The GPIO interrupt: note the status, mask it (a level interrupt
+    /// stays asserted while the line is low).
+    fn on_irq(intid: u32) {
+        if intid != GPIO_INTID {
+            println!("unexpected interrupt {intid}");
+            return;
+        }
+        GPIO_MIS.store(gpio_read(GPIOMIS) as u64, Ordering::Relaxed);
+        gpio_write(GPIOIE, 0);
+        GPIO_IRQS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Pin 0 as an input, level-sensitive, active low: it reads low, so the
+    /// controller interrupts as soon as the pin is unmasked.
+    fn gpio_irq() -> ffa::Payload {
+        GPIO_IRQS.store(0, Ordering::Relaxed);
+        partitions::irq::enable(on_irq);
+        gpio_write(GPIODIR, gpio_read(GPIODIR) & !1);
+        gpio_write(GPIOIS, gpio_read(GPIOIS) | 1);
+        gpio_write(GPIOIEV, gpio_read(GPIOIEV) & !1);
+        gpio_write(GPIOIE, 1);
+        let start = CNTVCT_EL0.get();
+        let limit = CNTFRQ_EL0.get() / 20;
+        while GPIO_IRQS.load(Ordering::Relaxed) == 0 && CNTVCT_EL0.get() - start < limit {
+            core::hint::spin_loop();
+        }
+        partitions::irq::disable();
+        gpio_write(GPIOIE, 0);
+        let (n, mis) = (GPIO_IRQS.load(Ordering::Relaxed), GPIO_MIS.load(Ordering::Relaxed));
+        println!(
+            "gpio0 interrupt (INTID {GPIO_INTID}, routed to sp0 by the configuration) taken {n} time(s), GPIOMIS {mis:#x}"
+        );
+        [0, n, mis, 0, 0]
+    }
 
     pub fn main(first: Regs) -> ! {
         partitions::install_vectors();
@@ -108,6 +170,7 @@ mod sp0 {
                 );
                 [0, now as u64, 0, 0, 0]
             }
+            cmd::GPIO_IRQ => gpio_irq(),
             cmd::SPIN => {
                 partitions::spin_ms(p[1]);
                 [0, 0, 0, 0, 0]

@@ -37,6 +37,15 @@ mod sp2 {
     };
 
     pub fn main(first: Regs) -> ! {
+        if !first.is_direct_req() {
+            // A cold boot (a restart carries its request): fault before
+            // waiting for messages. The hypervisor aborts it, the other
+            // partitions boot, and its first request restarts it here.
+            println!("booting: reading sp0's RAM at {SP0_RAM:#x} before FFA_MSG_WAIT");
+            // SAFETY: deliberate: memory this partition was not given.
+            let v = unsafe { read_volatile(SP0_RAM as *const u64) };
+            println!("read {v:#x} from sp0's RAM: isolation is broken");
+        }
         println!("hostile partition up (FF-A id {:#06x}), no EL1 vectors installed", ID);
         partitions::serve(ID, first, handle)
     }
@@ -97,6 +106,14 @@ mod sp2 {
                     e.map_or("something else", |e| e.name())
                 );
                 [0, e.map_or(0, |e| e.code()), 0, 0, 0]
+            }
+            cmd::ABANDON_CALL => {
+                let r = ffa::call(Regs::direct_req(ID, SP1, [cmd::WORK, 200, 0, 0, 0]));
+                if r.fid() == ffa::FFA_INTERRUPT {
+                    println!("sp1 was preempted in my call; faulting instead of resuming it");
+                    unsafe { core::arch::asm!("udf #0xca", options(nostack)) };
+                }
+                [1, r.fid(), 0, 0, 0]
             }
             cmd::UNDEFINED => {
                 unsafe { core::arch::asm!("udf #0x5e", options(nostack)) };
