@@ -40,6 +40,11 @@ pub struct El1Regs {
     /// priority mask and group enables).
     pub lrs: [u64; LRS],
     pub vmcr: u64,
+    /// Its virtual active priorities (an interrupt it acknowledged and has
+    /// not EOI'd): ICH_AP0R0_EL2, ICH_AP1R0_EL2 (5 priority bits: one register
+    /// each).
+    pub ap0r0: u64,
+    pub ap1r0: u64,
 }
 
 impl El1Regs {
@@ -90,6 +95,15 @@ impl El1Regs {
             *lr = vgic::read_lr(n);
         }
         self.vmcr = ICH_VMCR_EL2.get();
+        self.ap0r0 = ICH_AP0R0_EL2.get();
+        self.ap1r0 = ICH_AP1R0_EL2.get();
+    }
+
+    /// Run its virtual timer again (after `save` stopped it) when the rest
+    /// of its registers are still this CPU's.
+    pub fn restore_timer(&self) {
+        CNTV_CVAL_EL0.set(self.cntv_cval);
+        CNTV_CTL_EL0.set(self.cntv_ctl);
     }
 
     /// Load the registers of the partition about to run on this CPU.
@@ -122,6 +136,8 @@ impl El1Regs {
             vgic::write_lr(n, lr);
         }
         ICH_VMCR_EL2.set(self.vmcr);
+        ICH_AP0R0_EL2.set(self.ap0r0);
+        ICH_AP1R0_EL2.set(self.ap1r0);
         aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
     }
 }

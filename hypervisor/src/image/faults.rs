@@ -51,7 +51,7 @@ impl Runtime {
         self.vcpu_mut(cur).faults += 1;
         self.stats.aborts += 1;
         for c in 0..NUM_SP {
-            if self.resumable_by(c, Endpoint::Partition(cur)) && self.take::<Preempted, Running>(c).is_ok() {
+            if self.resumable_by(c, Endpoint::Partition(cur)) && self.take_resumed(c, Endpoint::Partition(cur)) {
                 kprintln!(
                     "[fault] {}: its caller {} was aborted: rule `a caller's fault aborts its callees`: partition aborted",
                     self.p(c).name,

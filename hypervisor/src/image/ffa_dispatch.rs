@@ -230,6 +230,14 @@ impl Runtime {
     /// sender blocks (Running -> Blocked), the receiver starts (Idle ->
     /// Running) with the message in its registers.
     fn direct_req_from(&mut self, cur: usize, call: Regs) -> Step {
+        if self.state(cur) != Running::ID {
+            return self.deny(
+                cur,
+                "FFA_MSG_SEND_DIRECT_REQ while booting",
+                "a partition sends requests once it has booted (FFA_MSG_WAIT)",
+                Error::Denied,
+            );
+        }
         let (sender, receiver) = (call.sender(), call.receiver());
         if sender != id_of(cur) {
             return self.deny(
@@ -328,6 +336,14 @@ impl Runtime {
     /// FFA_RUN from partition `cur`: resume a callee preempted (or yielded)
     /// in a request `cur` sent. Anyone else's chain: DENIED.
     fn run_from(&mut self, cur: usize, call: Regs) -> Step {
+        if self.state(cur) != Running::ID {
+            return self.deny(
+                cur,
+                "FFA_RUN while booting",
+                "a partition runs its callees once it has booted (FFA_MSG_WAIT)",
+                Error::Denied,
+            );
+        }
         let Some(t) = index_of(call.run_target()) else {
             return self.deny(cur, "FFA_RUN", "the target is a partition", Error::InvalidParameters);
         };
@@ -341,7 +357,7 @@ impl Runtime {
             return self.answer(cur, Regs::error(Error::Denied));
         }
         self.settle::<Running, Blocked>(cur);
-        if self.take::<Preempted, Running>(t).is_err() {
+        if !self.take_resumed(t, Endpoint::Partition(cur)) {
             self.settle::<Blocked, Running>(cur);
             return self.answer(cur, Regs::error(Error::Denied));
         }

@@ -129,5 +129,14 @@ pub fn init_this_cpu() -> Result<(), &'static str> {
         wr(gicr + GICR_ISENABLER0, 1 << intid);
     }
     super::arch::gic_cpu_interface_init();
+    // The context switch keeps one active-priority register per group and
+    // four list registers: enough for 5 priority bits (PREbits = 4).
+    if ICH_VTR_EL2.read(ICH_VTR_EL2::PREbits) > 4
+        || ICH_VTR_EL2.read(ICH_VTR_EL2::ListRegs) + 1 < super::vgic::LRS as u64
+    {
+        return Err(
+            "gic: rule `the virtual CPU interface is what vCPU contexts switch`: more than 5 priority bits or fewer than 4 list registers",
+        );
+    }
     Ok(())
 }

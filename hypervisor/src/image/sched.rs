@@ -116,9 +116,11 @@ pub static TOTALS: spin::Mutex<Stats> = spin::Mutex::new(Stats {
 /// owns it.
 pub struct Runtime {
     pub cpu: u8,
-    /// Whose EL1 system registers are in this CPU's registers (a context
-    /// this CPU owns, or none).
+    /// Whose EL1 system registers are in this CPU's registers: a context
+    /// this CPU owns, or one it released (saved) and may claim again.
     pub(super) loaded: Option<usize>,
+    /// The claim number under which this CPU last held each context.
+    held: [u32; NUM_SP],
     loaded_vttbr: u64,
     pub current: Option<usize>,
     slice_ticks: u64,
@@ -166,6 +168,7 @@ impl Runtime {
         Runtime {
             cpu,
             loaded: None,
+            held: [0; NUM_SP],
             loaded_vttbr: 0,
             current: None,
             slice_ticks: CNTFRQ_EL0.get() / 1000 * SLICE_MS,
@@ -223,8 +226,9 @@ impl Runtime {
     /// Own partition `i`'s context after winning its lifecycle CAS (or to
     /// boot it). Another holder means two CPUs won: halt.
     fn claim(&mut self, i: usize) {
-        if let Err(holder) = CONTEXTS[i].claim(self.cpu) {
-            fatal::halt(
+        let claim = match CONTEXTS[i].claim(self.cpu) {
+            Ok(n) => n,
+            Err(holder) => fatal::halt(
                 format_args!(
                     "cpu{}: {}: rule `the CPU that wins the compare-and-swap owns the execution context`: {} holds it",
                     self.cpu,
@@ -233,8 +237,19 @@ impl Runtime {
                 ),
                 None,
                 fatal::EXIT_RACE,
-            )
+            ),
+        };
+        if self.loaded == Some(i) {
+            if self.held[i].wrapping_add(1) == claim {
+                // Nobody held it since this CPU released it: its EL1
+                // registers are still here; only the timer the release
+                // stopped runs again.
+                self.vcpu(i).el1.restore_timer();
+            } else {
+                self.loaded = None;
+            }
         }
+        self.held[i] = claim;
         CONTEXTS[i].route_interrupts(i, self.cpu);
     }
 
@@ -242,8 +257,9 @@ impl Runtime {
     /// then ownership released. The caller moves the state next.
     fn release(&mut self, i: usize) {
         if self.loaded == Some(i) {
+            // Saved (and its timer stopped); `loaded` stays: if this CPU
+            // claims it next, `claim` keeps the registers.
             self.vcpu_mut(i).el1.save();
-            self.loaded = None;
         }
         if self.current == Some(i) {
             self.current = None;
@@ -301,6 +317,9 @@ impl Runtime {
                 + HCR_EL2::IMO::EnableVirtualIRQ
                 + HCR_EL2::AMO::SET
                 + HCR_EL2::TSC::EnableTrapEl1SmcToEl2
+                // A partition runs on any CPU: its own TLB and I-cache
+                // maintenance is broadcast to all of them.
+                + HCR_EL2::FB::SET
                 + HCR_EL2::RW::EL1IsAarch64,
         );
         aarch64_cpu::asm::barrier::isb(aarch64_cpu::asm::barrier::SY);
@@ -391,7 +410,9 @@ impl Runtime {
     /// it until it exits.
     fn enter(&mut self, i: usize) -> u64 {
         if self.loaded != Some(i) {
-            if let Some(j) = self.loaded {
+            // A context this CPU still owns (a blocked caller) is saved
+            // now; a released one was saved when it was released.
+            if let Some(j) = self.loaded.filter(|&j| CONTEXTS[j].owner() == self.cpu) {
                 self.vcpu_mut(j).el1.save();
             }
             self.vcpu(i).el1.restore();
@@ -473,10 +494,27 @@ impl Runtime {
             );
             return Answer::Error(ffa::Error::Denied);
         }
-        if self.take::<Preempted, Running>(i).is_err() {
+        if !self.take_resumed(i, Endpoint::NormalWorld) {
             return Answer::Error(ffa::Error::Denied);
         }
         self.run(i)
+    }
+
+    /// FFA_RUN by `owner`: win partition `i` Preempted -> Running, then
+    /// check again, now that this CPU owns it (only an owner changes the
+    /// requester), that it is still `owner`'s chain: between the check in
+    /// [`resumable_by`](Self::resumable_by) and the compare-and-swap,
+    /// another CPU may have resumed it, and another chain preempted it.
+    /// Such a stale win is handed back (Running -> Preempted) and refused.
+    pub(super) fn take_resumed(&mut self, i: usize, owner: Endpoint) -> bool {
+        if self.take::<Preempted, Running>(i).is_err() {
+            return false;
+        }
+        if self.requester(i) == Some(owner) {
+            return true;
+        }
+        self.leave::<Running, Preempted>(i);
+        false
     }
 
     /// May `owner` resume partition `i` with FFA_RUN? Only if `i` is
@@ -568,12 +606,14 @@ impl Runtime {
             self.virq(cur, sp, Virq::Device(intid));
             return Step::Resume(cur);
         }
-        arch::gic_deactivate(intid);
         if intid != CNTHP_INTID {
+            arch::gic_deactivate(intid);
             kprintln!("[irq] unexpected INTID {intid} while {} ran: ignored", self.p(cur).name);
             return Step::Resume(cur);
         }
+        // Disarm before deactivating: the timer's level would pend it again.
         Self::disarm();
+        arch::gic_deactivate(intid);
         self.vcpu_mut(cur).slices += 1;
         let slices = self.vcpu(cur).slices;
         if slices > BUDGET_SLICES {
@@ -698,7 +738,7 @@ impl Runtime {
             }
         }
         for (i, ctx) in CONTEXTS.iter().enumerate() {
-            // Every partition is Idle and unowned now: claim each to read it.
+            // Every partition is Idle and unowned now: own each to read it.
             if ctx.claim(self.cpu).is_err() {
                 kprintln!("[summary] {}: held by a CPU at the end", PARTITIONS[i].name);
                 continue;

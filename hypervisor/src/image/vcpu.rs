@@ -130,6 +130,10 @@ pub struct Context {
     pub pending: Pending,
     /// The CPU its routed device interrupts are delivered to now.
     routed: AtomicU8,
+    /// Claims so far: a CPU that finds the count one past its own last
+    /// claim knows nobody held the context in between (its EL1 registers
+    /// are still in that CPU's registers).
+    claims: AtomicU32,
 }
 
 // SAFETY: `vcpu` is reached only through `Context::get`/`get_mut`, which
@@ -151,6 +155,7 @@ impl Context {
             entries: [const { AtomicU32::new(0) }; MAX_CPUS],
             pending: Pending::new(),
             routed: AtomicU8::new(0),
+            claims: AtomicU32::new(0),
         }
     }
 
@@ -170,11 +175,12 @@ impl Context {
         self.owner.load(Ordering::Acquire)
     }
 
-    /// Become the owner; `Err(holder)` if another CPU holds it.
-    pub fn claim(&self, cpu: u8) -> Result<(), u8> {
+    /// Become the owner: the claim's number, or `Err(holder)` if another
+    /// CPU holds it.
+    pub fn claim(&self, cpu: u8) -> Result<u32, u8> {
         self.owner
-            .compare_exchange(NOBODY, cpu, Ordering::Acquire, Ordering::Acquire)
-            .map(|_| ())
+            .compare_exchange(NOBODY, cpu, Ordering::Acquire, Ordering::Acquire)?;
+        Ok(self.claims.fetch_add(1, Ordering::Relaxed).wrapping_add(1))
     }
 
     /// Give the context up (after the owner's last access to it).

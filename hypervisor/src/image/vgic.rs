@@ -148,6 +148,12 @@ pub fn inject(v: Virq) -> bool {
         if lr_state(lr) == 0 {
             free.get_or_insert(n);
         } else if lr_vintid(lr) == v.intid() {
+            // Listed already. Still active (the partition has not EOI'd
+            // yet) and not hardware-mapped: pending again as well, or the
+            // new one would be lost.
+            if lr_state(lr) == 0b10 && lr & (1 << 61) == 0 {
+                write_lr(n, lr | (0b01 << 62));
+            }
             return true;
         }
     }
