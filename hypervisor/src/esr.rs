@@ -279,6 +279,65 @@ pub const fn decode_data_abort(esr: u64, far: u64, hpfar: u64) -> DataAbort {
     }
 }
 
+/// A trapped MSR/MRS (EC 0x18): which register, which direction, which
+/// general-purpose register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SysRegAccess {
+    pub op0: u8,
+    pub op1: u8,
+    pub crn: u8,
+    pub crm: u8,
+    pub op2: u8,
+    pub rt: u8,
+    pub read: bool,
+}
+
+impl SysRegAccess {
+    /// ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5],
+    /// CRm [4:1], Direction [0] (1: read).
+    pub const fn decode(iss: u32) -> SysRegAccess {
+        SysRegAccess {
+            op0: ((iss >> 20) & 0b11) as u8,
+            op2: ((iss >> 17) & 0b111) as u8,
+            op1: ((iss >> 14) & 0b111) as u8,
+            crn: ((iss >> 10) & 0xF) as u8,
+            rt: ((iss >> 5) & 0x1F) as u8,
+            crm: ((iss >> 1) & 0xF) as u8,
+            read: iss & 1 != 0,
+        }
+    }
+
+    /// The architectural name of the registers a partition may be trapped
+    /// on (the GIC's SGI generation registers under HCR_EL2.IMO/FMO).
+    pub const fn name(&self) -> Option<&'static str> {
+        match (self.op0, self.op1, self.crn, self.crm, self.op2) {
+            (3, 0, 12, 11, 5) => Some("ICC_SGI1R_EL1"),
+            (3, 0, 12, 11, 6) => Some("ICC_ASGI1R_EL1"),
+            (3, 0, 12, 11, 7) => Some("ICC_SGI0R_EL1"),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SysRegAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} S{}_{}_C{}_C{}_{}",
+            if self.read { "read of" } else { "write to" },
+            self.op0,
+            self.op1,
+            self.crn,
+            self.crm,
+            self.op2
+        )?;
+        if let Some(n) = self.name() {
+            write!(f, " ({n})")?;
+        }
+        write!(f, " {} x{}", if self.read { "into" } else { "from" }, self.rt)
+    }
+}
+
 /// Why the guest exited to EL2 (a synchronous exception), decoded from ESR_EL2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -290,8 +349,8 @@ pub enum Exit {
     DataAbort(DataAbort),
     /// An instruction fetch abort at stage 2.
     InstructionAbort { ipa: u64, far: u64, fault: FaultStatus },
-    /// A trapped system-register access (e.g. HCR_EL2.TVM).
-    SysReg { iss: u32 },
+    /// A trapped system-register access (e.g. ICC_SGI1R_EL1 under HCR_EL2.IMO).
+    SysReg(SysRegAccess),
     /// A trapped WFI/WFE.
     Wfx,
     /// Anything else.
@@ -315,7 +374,7 @@ impl Exit {
                 far,
                 fault: FaultStatus::decode(iss as u64),
             },
-            ec::SYSREG => Exit::SysReg { iss },
+            ec::SYSREG => Exit::SysReg(SysRegAccess::decode(iss)),
             ec::WFX => Exit::Wfx,
             _ => Exit::Other { ec, iss },
         }
@@ -489,9 +548,13 @@ mod tests {
         );
         assert_eq!(Exit::decode(((ec::SMC64 as u64) << 26) | 7, 0, 0), Exit::Smc { imm: 7 });
         assert_eq!(Exit::decode((ec::WFX as u64) << 26, 0, 0), Exit::Wfx);
+        // msr ICC_SGI1R_EL1, x8 (the ISS QEMU reports for it).
+        let sgi = Exit::decode(((ec::SYSREG as u64) << 26) | 0x3a3116, 0, 0);
+        let Exit::SysReg(a) = sgi else { panic!("{sgi:?}") };
+        assert_eq!(std::format!("{a}"), "write to S3_0_C12_C11_5 (ICC_SGI1R_EL1) from x8");
         assert_eq!(
-            Exit::decode(((ec::SYSREG as u64) << 26) | 0x1234, 0, 0),
-            Exit::SysReg { iss: 0x1234 }
+            std::format!("{}", SysRegAccess::decode(0x3a3117)),
+            "read of S3_0_C12_C11_5 (ICC_SGI1R_EL1) into x8"
         );
         assert_eq!(
             Exit::decode(((ec::IABT_LOWER as u64) << 26) | 0b000110, 0x200, (0x0u64 >> 12) << 4),

@@ -132,6 +132,20 @@ fn boots_runs_partitions_and_powers_off() {
         "[sp2] booting: reading sp0's RAM at 0x41210000 before FFA_MSG_WAIT",
     );
     has(&log, "[boot] sp2 was aborted while booting; the other partitions boot");
+    // Calls that would block it on another partition before it has booted
+    // are refused, not taken for a corrupt lifecycle.
+    has(
+        &log,
+        "[ffa] sp2: FFA_MSG_SEND_DIRECT_REQ_64: rule `a partition calls other partitions once it has booted (FFA_MSG_WAIT)`: DENIED",
+    );
+    has(
+        &log,
+        "[ffa] sp2: FFA_RUN: rule `a partition calls other partitions once it has booted (FFA_MSG_WAIT)`: DENIED",
+    );
+    has(
+        &log,
+        "[sp2] booting: FFA_MSG_SEND_DIRECT_REQ to sp0 answered DENIED, FFA_RUN sp1 answered DENIED",
+    );
     assert!(!log.contains("[boot] sp2 is up"), "sp2 never finishes its boot");
     assert!(!log.contains("isolation is broken"));
     has(
@@ -257,6 +271,12 @@ fn boots_runs_partitions_and_powers_off() {
             && udf.contains("(pc 0x4160"),
         "reported at sp2's own code, not at the vector: {udf}"
     );
+    // Interrupting the other physical CPUs (an SGI): the write traps.
+    has(
+        &log,
+        "[fault] sp2: trapped write to S3_0_C12_C11_5 (ICC_SGI1R_EL1) from x",
+    );
+    assert!(!log.contains("sent SGI 0 to every CPU"));
     // Spinning forever: preempted every slice, then the watchdog.
     has(
         &log,
@@ -296,12 +316,12 @@ fn boots_runs_partitions_and_powers_off() {
     has(&log, "[sp1] WORK(3) for 0x0000 = 6");
     assert_eq!(
         log.matches("): partition aborted").count(),
-        10,
-        "sp2's boot and its nine faulting requests contained"
+        11,
+        "sp2's boot and its ten faulting requests contained"
     );
     assert_eq!(
         log.matches("[nwd] request to sp2 ended with FFA_ERROR ABORTED").count(),
-        9,
+        10,
         "each abort answered to its requester"
     );
     let after_fault = log.find("[fault] sp2: 64-bit read").unwrap();

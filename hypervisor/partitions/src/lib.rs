@@ -160,6 +160,9 @@ pub mod cmd {
     /// resumed with FFA_INTERRUPT, fault instead of resuming sp1: its
     /// preempted callee is aborted with it.
     pub const ABANDON_CALL: u64 = 0x1F;
+    /// Write ICC_SGI1R_EL1: interrupt every other physical CPU (trapped:
+    /// stopped).
+    pub const SEND_SGI: u64 = 0x20;
 
     /// The pattern sp0 leaves in its registers.
     pub const SECRET: u64 = 0x5EC2_E75E_C2E7_5EC2;
@@ -193,6 +196,7 @@ pub mod cmd {
             FIRMWARE_OFF => "BAD PSCI SYSTEM_OFF by smc",
             PANIC => "FAULT panic",
             ABANDON_CALL => "FAULT with its callee preempted",
+            SEND_SGI => "FAULT interrupt the other CPUs (ICC_SGI1R_EL1)",
             // Names are for logs only: an unknown command is named as such.
             _ => "unknown command",
         }

@@ -80,6 +80,18 @@ impl Runtime {
                 self.answer(cur, r)
             }
             ffa::FFA_MSG_WAIT => self.msg_wait(cur),
+            // Calls that block the caller on another partition: only from a
+            // partition serving a request (Running), never while booting.
+            ffa::FFA_MSG_SEND_DIRECT_REQ_32 | ffa::FFA_MSG_SEND_DIRECT_REQ_64 | ffa::FFA_RUN
+                if self.state(cur) != Running::ID =>
+            {
+                self.deny(
+                    cur,
+                    ffa::function_name(fid),
+                    "a partition calls other partitions once it has booted (FFA_MSG_WAIT)",
+                    Error::Denied,
+                )
+            }
             ffa::FFA_MSG_SEND_DIRECT_REQ_32 | ffa::FFA_MSG_SEND_DIRECT_REQ_64 => self.direct_req_from(cur, call),
             ffa::FFA_MSG_SEND_DIRECT_RESP_32 | ffa::FFA_MSG_SEND_DIRECT_RESP_64 => self.direct_resp_from(cur, call),
             ffa::FFA_RUN => self.run_from(cur, call),
@@ -230,14 +242,6 @@ impl Runtime {
     /// sender blocks (Running -> Blocked), the receiver starts (Idle ->
     /// Running) with the message in its registers.
     fn direct_req_from(&mut self, cur: usize, call: Regs) -> Step {
-        if self.state(cur) != Running::ID {
-            return self.deny(
-                cur,
-                "FFA_MSG_SEND_DIRECT_REQ while booting",
-                "a partition sends requests once it has booted (FFA_MSG_WAIT)",
-                Error::Denied,
-            );
-        }
         let (sender, receiver) = (call.sender(), call.receiver());
         if sender != id_of(cur) {
             return self.deny(
@@ -336,14 +340,6 @@ impl Runtime {
     /// FFA_RUN from partition `cur`: resume a callee preempted (or yielded)
     /// in a request `cur` sent. Anyone else's chain: DENIED.
     fn run_from(&mut self, cur: usize, call: Regs) -> Step {
-        if self.state(cur) != Running::ID {
-            return self.deny(
-                cur,
-                "FFA_RUN while booting",
-                "a partition runs its callees once it has booted (FFA_MSG_WAIT)",
-                Error::Denied,
-            );
-        }
         let Some(t) = index_of(call.run_target()) else {
             return self.deny(cur, "FFA_RUN", "the target is a partition", Error::InvalidParameters);
         };

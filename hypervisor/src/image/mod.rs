@@ -417,6 +417,7 @@ extern "C" fn primary_main(_x0: u64) -> ! {
         nw.expect(SP2, cmd::OTHER_RAM, 0, Fails(Aborted));
         nw.expect(SP2, cmd::WRITE_CODE, 0, Fails(Aborted));
         nw.expect(SP2, cmd::UNDEFINED, 0, Fails(Aborted));
+        nw.expect(SP2, cmd::SEND_SGI, 0, Fails(Aborted));
         nw.expect(SP2, cmd::PANIC, 0, Fails(Aborted));
         // A caller that faults with its callee preempted: the callee, whose
         // chain nobody else may resume, is aborted with it and serves again.
@@ -509,8 +510,8 @@ extern "C" fn primary_main(_x0: u64) -> ! {
             }
         }
     }
-    // sp2's boot, its 9 faulting requests, and sp1 aborted as its callee.
-    const EXPECTED_ABORTS: u64 = 11;
+    // sp2's boot, its 10 faulting requests, and sp1 aborted as its callee.
+    const EXPECTED_ABORTS: u64 = 12;
     let aborts = sched::TOTALS.lock().aborts;
     if aborts != EXPECTED_ABORTS {
         kprintln!("[check] FAILED: expected {EXPECTED_ABORTS} contained faults, saw {aborts}");

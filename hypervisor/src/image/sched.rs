@@ -191,10 +191,10 @@ impl Runtime {
     }
 
     pub(super) fn vcpu_mut(&mut self, i: usize) -> &mut Vcpu {
-        if CONTEXTS[i].owner() != self.cpu {
-            self.not_owned(i)
+        match CONTEXTS[i].get_mut(self.cpu) {
+            Some(v) => v,
+            None => self.not_owned(i),
         }
-        CONTEXTS[i].get_mut(self.cpu).expect("owned above")
     }
 
     /// The vCPU if this CPU owns it (for reports that must not halt again).
@@ -565,10 +565,10 @@ impl Runtime {
             Exit::Smc { imm } => self.smccc(cur, imm, true),
             Exit::DataAbort(d) => self.data_abort(cur, d),
             Exit::InstructionAbort { ipa, far: _, fault } => self.instruction_abort(cur, ipa, fault),
-            Exit::SysReg { iss } => self.abort(
+            Exit::SysReg(access) => self.abort(
                 cur,
                 format_args!(
-                    "trapped system register access (ISS {iss:#x}): rule `partitions use only their own EL1 registers`"
+                    "trapped {access}: rule `partitions use only their own EL1 registers (none that reach other CPUs)`"
                 ),
             ),
             Exit::Wfx => {

@@ -41,6 +41,15 @@ mod sp2 {
             // A cold boot (a restart carries its request): fault before
             // waiting for messages. The hypervisor aborts it, the other
             // partitions boot, and its first request restarts it here.
+            // Calls that would block it on another partition before it has
+            // booted: refused (DENIED), not a corrupt lifecycle.
+            let r = ffa::call(Regs::direct_req(ID, SP0, [cmd::HELLO, 0, 0, 0, 0]));
+            let q = ffa::call(Regs([ffa::FFA_RUN, ffa::target(SP1, 0), 0, 0, 0, 0, 0, 0]));
+            println!(
+                "booting: FFA_MSG_SEND_DIRECT_REQ to sp0 answered {}, FFA_RUN sp1 answered {}",
+                r.as_error().map_or("something else", |e| e.name()),
+                q.as_error().map_or("something else", |e| e.name())
+            );
             println!("booting: reading sp0's RAM at {SP0_RAM:#x} before FFA_MSG_WAIT");
             // SAFETY: deliberate: memory this partition was not given.
             let v = unsafe { read_volatile(SP0_RAM as *const u64) };
@@ -114,6 +123,13 @@ mod sp2 {
                     unsafe { core::arch::asm!("udf #0xca", options(nostack)) };
                 }
                 [1, r.fid(), 0, 0, 0]
+            }
+            cmd::SEND_SGI => {
+                // ICC_SGI1R_EL1: SGI 0 to every other CPU (IRM = 1). Under
+                // HCR_EL2.IMO the write traps to the hypervisor.
+                unsafe { core::arch::asm!("msr S3_0_C12_C11_5, {}", in(reg) 1u64 << 40, options(nostack)) };
+                println!("sent SGI 0 to every CPU: isolation is broken");
+                [0, 0, 0, 0, 0]
             }
             cmd::UNDEFINED => {
                 unsafe { core::arch::asm!("udf #0x5e", options(nostack)) };
