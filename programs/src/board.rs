@@ -87,21 +87,22 @@ crate::devices! {
 
 crate::partitions! {
     /// The Secure Partitions the hypervisor boots: each has 2 MiB of RAM
-    /// after the image (its first 64 KiB hold its code), and its own
+    /// after the image (its first 64 KiB hold its code; sp0's code is
+    /// placed, every other region follows the one before it), and its own
     /// emulated instance of each trapped device it is given; sp0 drives the
     /// GPIO controller itself (passed through) and is routed its interrupt.
     pub VirtPartitions on VirtDevices {
         sp0: id 0x8001, uuid "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb", contexts 1 {
-            memory: code @ 0x4120_0000 + 0x1_0000 rx, data @ 0x4121_0000 + 0x1f_0000 rw;
+            memory: code @ 0x4120_0000 + 0x1_0000 rx, data + 0x1f_0000 rw;
             devices: uart0, rtc0, gicd, gicr, exclusive gpio0;
             interrupts: 39;
         }
         sp1: id 0x8002, uuid "6e6b3c7a-5f4c-4a34-9e2b-2c8f3f0d7a11", contexts 1 {
-            memory: code @ 0x4140_0000 + 0x1_0000 rx, data @ 0x4141_0000 + 0x1f_0000 rw;
+            memory: code + 0x1_0000 rx, data + 0x1f_0000 rw;
             devices: uart0, rtc0;
         }
         sp2: id 0x8003, uuid "0d1c2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5", contexts 1 {
-            memory: code @ 0x4160_0000 + 0x1_0000 rx, data @ 0x4161_0000 + 0x1f_0000 rw;
+            memory: code + 0x1_0000 rx, data + 0x1f_0000 rw;
             devices: uart0, rtc0, gicd;
         }
     }

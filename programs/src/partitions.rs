@@ -125,6 +125,10 @@ typevm::reason! {
     pub InterruptOfUngrantedDevice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
         "partition {0} is routed the interrupt of {1}, which it does not own (it is not given it exclusively)",
         "give the partition the device with `devices: exclusive …;`, or route the interrupt to the partition that owns it";
+    /// A routed interrupt that is not a shared peripheral interrupt.
+    pub RoutedNotAnSpi: "partitions: an interrupt is routed to a partition that owns its device, at most once",
+        "partition {0} is routed interrupt {1}, which is not a shared peripheral interrupt (32..=1019)",
+        "SGIs and PPIs belong to the CPUs the hypervisor runs on: route only the SPI of a device the partition is given";
     /// An interrupt routed to two partitions.
     pub InterruptRoutedTwice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
         "partition {0} is routed interrupt {1}, which is routed to another partition before it",
@@ -298,15 +302,20 @@ typevm::program! {
         done: Halt,
     ];
 
-    /// Every interrupt routed to a partition is raised by a device of the
-    /// map that the partition owns (is given exclusively), and no interrupt is routed twice (a
-    /// bitset of the interrupts routed so far: memory word `irq / 64`).
+    /// Every interrupt routed to a partition is an SPI raised by a device
+    /// of the map that the partition owns (is given exclusively), and no
+    /// interrupt is routed twice (a bitset of the interrupts routed so far:
+    /// memory word `irq / 64`). Without the SPI rule, interrupt 0 would
+    /// match any device without an interrupt (its field is 0).
     pub InterruptsRouted = [
         Store<R0>, Store<R1>, Pop, Load<R0>,
         part: Uncons, Jz<@done>,                                   // tail, p
             Dup, Store<R6>, Field<U6>,                             // r6 = p; tail, irqs
         irq: Uncons, Jz<@part>,                                    // tail, irqs', n
-            Store<R3>, Load<R1>,                                   // r3 = n; tail, irqs', devices
+            Store<R3>,                                             // r3 = n
+            Load<R3>, Push<num!(32)>, Lt, Push<num!(1019)>, Load<R3>, Lt, Or, Jz<@spi>,
+            Load<R6>, Load<R3>, Push<U0>, Report2<RoutedNotAnSpi>, Jmp<@irq>,
+        spi: Load<R1>,                                             // tail, irqs', devices
         find: Uncons, Jz<@nodev>,                                  // ..., devices', e
             Dup, Field<U3>, Load<R3>, Eq, Jnz<@found>,
             Pop, Jmp<@find>,
@@ -319,8 +328,7 @@ typevm::program! {
         shared: Pop, Jmp<@grant>,
         ungranted: Load<R6>, Load<R4>, Push<U0>, Report2<InterruptOfUngrantedDevice>, Jmp<@once>,
         granted: Pop,
-        once: Load<R3>, Push<num!(1024)>, Lt, Jz<@irq>,            // not an interrupt id: `InterruptsInRange`
-            Load<R3>, Push<U6>, Shr, Dup, Peek, Store<R5>,         // tail, irqs', word; r5 = its bits
+        once: Load<R3>, Push<U6>, Shr, Dup, Peek, Store<R5>,         // tail, irqs', word; r5 = its bits
             Load<R3>, Push<num!(63)>, And, Dup, TestBit<R5>, Jnz<@twice>,
             SetBit<R5>, Load<R5>, Poke, Jmp<@irq>,
         twice: Pop, Pop, Load<R6>, Load<R3>, Push<U0>, Report2<InterruptRoutedTwice>, Jmp<@irq>,

@@ -160,8 +160,8 @@ fn a_partition_the_image_cannot_load_fails_its_build() {
     edits_break(
         &copy,
         &[(
-            "memory: code @ 0x4140_0000 + 0x1_0000 rx",
-            "memory: code @ 0x4140_0000 + 0x1000 rx",
+            "code + 0x1_0000 rx, data + 0x1f_0000 rw;\n            devices: uart0, rtc0;",
+            "code + 0x1000 rx, data + 0x1f_0000 rw;\n            devices: uart0, rtc0;",
         )],
         "could not compile `partitions` (bin \"sp1\")",
     );

@@ -683,13 +683,22 @@ pub const PERM_W: u64 = 2;
 /// See [`PERM_R`].
 pub const PERM_X: u64 = 4;
 
-/// One memory region of a partition: `name @ base + size perms`.
+/// One memory region of a partition: `name @ base + size perms`, or
+/// `name + size perms`, placed by size only: at the first page boundary
+/// after the region declared before it in the set (its partition's
+/// previous region, or the previous partition's last).
 pub struct Region {
     pub name: Ident,
     pub window: Window,
     /// [`PERM_R`] | [`PERM_W`] | [`PERM_X`].
     pub perms: u64,
+    /// For a region placed by size only: the region it follows
+    /// (`sp0.data`), whose end rounded up to a page is its base.
+    pub follows: Option<String>,
 }
+
+/// The stage-2 granule size-only regions are placed on.
+pub const PAGE: u64 = 0x1000;
 
 /// One device given to a partition: `uart0` (shared: each partition that
 /// is given it sees its own emulated instance) or `exclusive uart0`.
@@ -745,6 +754,15 @@ fn parse_uuid(lit: &syn::LitStr) -> syn::Result<(u64, u64)> {
         ));
     }
     Ok(((v >> 64) as u64, v as u64))
+}
+
+/// `rx`, `rw`, `r`: access bits as written.
+pub fn perms_text(perms: u64) -> String {
+    [(PERM_R, 'r'), (PERM_W, 'w'), (PERM_X, 'x')]
+        .iter()
+        .filter(|(bit, _)| perms & bit != 0)
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 fn parse_perms(p: &Ident) -> syn::Result<u64> {
@@ -818,10 +836,23 @@ impl Parse for Partition {
                 "memory" => {
                     let v = list_to_semicolon(&body, |b| {
                         let name: Ident = b.parse()?;
-                        b.parse::<Token![@]>()?;
-                        let window = window(b)?;
+                        // `name + size`: placed by size only (`Partitions::parse` places it).
+                        let (window, follows) = if b.peek(Token![@]) {
+                            b.parse::<Token![@]>()?;
+                            (window(b)?, None)
+                        } else {
+                            b.parse::<Token![+]>()?;
+                            let size: LitInt = b.parse()?;
+                            let size = size.base10_parse()?;
+                            (Window { base: 0, size }, Some(String::new()))
+                        };
                         let perms = parse_perms(&b.parse()?)?;
-                        Ok(Region { name, window, perms })
+                        Ok(Region {
+                            name,
+                            window,
+                            perms,
+                            follows,
+                        })
                     })?;
                     distinct_names(v.iter().map(|r: &Region| &r.name), "memory region")?;
                     regions = Some(v);
@@ -892,6 +923,7 @@ impl Parse for Partitions {
             core::iter::once(&name).chain(partitions.iter().map(|p: &Partition| &p.name)),
             "partition",
         )?;
+        place_by_size(&mut partitions)?;
         Ok(Partitions {
             attrs,
             vis,
@@ -900,6 +932,53 @@ impl Parse for Partitions {
             partitions,
         })
     }
+}
+
+/// Place every region declared by size only (`data + 0x1f_0000 rw`) at
+/// the first page boundary after the region declared before it in the set.
+/// The checks then read the placed windows like any other: a placed region
+/// that lands on another's memory, the image or outside RAM is reported
+/// with its address.
+fn place_by_size(partitions: &mut [Partition]) -> syn::Result<()> {
+    let mut before: Option<(String, u64, u64)> = None; // name, base, size
+    for p in partitions.iter_mut() {
+        for r in &mut p.regions {
+            let shown = format!("{}.{}", p.name, r.name);
+            if r.follows.is_some() {
+                let Some((prev, base, size)) = &before else {
+                    return Err(syn::Error::new(
+                        r.name.span(),
+                        format!(
+                            "memory region `{shown}` has no base, and no region is declared before it to follow: \
+                             give it one (`{} @ BASE + {:#x} {}`); the regions after it may be placed by size",
+                            r.name,
+                            r.window.size,
+                            perms_text(r.perms)
+                        ),
+                    ));
+                };
+                let end = base
+                    .checked_add(*size)
+                    .and_then(|end| end.checked_next_multiple_of(PAGE))
+                    .ok_or_else(|| {
+                        syn::Error::new(
+                            r.name.span(),
+                            format!(
+                                "memory region `{shown}` follows `{prev}`, which ends past the 64-bit address space: \
+                                 give it a base (`{} @ BASE + {:#x} {}`)",
+                                r.name,
+                                r.window.size,
+                                perms_text(r.perms)
+                            ),
+                        )
+                    })?;
+                r.window.base = end;
+                r.follows = Some(prev.clone());
+            }
+            before = Some((shown, r.window.base, r.window.size));
+        }
+    }
+    Ok(())
 }
 
 /// A configuration file as `explain` reads it: every configuration macro

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use programs::catalogue::{Check, device_checks, handler_checks, lifecycle_checks};
+use programs::catalogue::{Check, device_checks, emulation_checks, handler_checks, lifecycle_checks, partition_checks};
 use programs_dsl::{ConfigFile, DeviceKinds, Edge, Ident, States, kind_set_identity, vocabulary_identity};
 use typevm::interp::{self, Tick};
 use typevm::message::Message;
@@ -26,6 +26,9 @@ pub struct Run {
     pub subject: String,
     /// The check program's name.
     pub program: &'static str,
+    /// The input it ran on, top of the stack first (what the type level
+    /// builds from the same declarations).
+    pub input: Vec<Val>,
     /// How it ended; `None` when the run left the twin's limits.
     pub verdict: Option<Verdict>,
     /// The message rustc would print for it (empty when it halted).
@@ -116,6 +119,7 @@ impl Runner {
             Ok(run) => Run {
                 subject: subject.to_string(),
                 program: check.name,
+                input: input_top_first.to_vec(),
                 verdict: Some(run.verdict),
                 message: typevm::message::verdict_message(&run.verdict, check.name, subject, BUDGET)
                     .as_str()
@@ -127,6 +131,7 @@ impl Runner {
             Err(e) => Run {
                 subject: subject.to_string(),
                 program: check.name,
+                input: input_top_first.to_vec(),
                 verdict: None,
                 message: format!("outside the value-level twin's limits at instruction #{}", e.pc),
                 ticks: 0,
@@ -262,7 +267,18 @@ fn names_resolve_alone(config: &ConfigFile) -> Result<(), String> {
         .flat_map(|s| std::iter::once(&s.vocabulary).chain(&s.names))
         .chain(config.lifecycles.iter().map(|t| &t.name))
         .chain(config.boards.iter().map(|b| &b.name))
-        .chain(config.devices.iter().map(|m| &m.name))
+        .chain(
+            config
+                .devices
+                .iter()
+                .flat_map(|m| std::iter::once(&m.name).chain(m.devices.iter().map(|d| &d.name))),
+        )
+        .chain(
+            config
+                .partitions
+                .iter()
+                .flat_map(|p| std::iter::once(&p.name).chain(p.partitions.iter().map(|x| &x.name))),
+        )
         .chain(config.handlers.iter().map(|h| &h.name));
     for n in names {
         *declared.entry(n.to_string()).or_default() += 1;
@@ -280,7 +296,8 @@ fn names_resolve_alone(config: &ConfigFile) -> Result<(), String> {
         .lifecycles
         .iter()
         .map(|t| &t.vocabulary)
-        .chain(config.devices.iter().map(|m| &m.board));
+        .chain(config.devices.iter().map(|m| &m.board))
+        .chain(config.partitions.iter().map(|p| &p.map));
     for path in paths {
         if let Some(last) = path.segments.last()
             && path.segments.len() > 1
@@ -409,6 +426,9 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
             .copied()
             .ok_or_else(|| format!("`{k}` is not a kind of any `device_kinds!` (rustc: cannot find type)"))
     };
+    // Each map's devices by name, its device list and its board record, for
+    // the partition sets declared on it.
+    let mut maps: HashMap<String, MapValues> = HashMap::new();
     for m in &config.devices {
         let name = m.name.to_string();
         let board_name = m.board.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
@@ -438,8 +458,55 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
             })
             .collect::<Result<_, String>>()?;
         let headline = format!("device map `{name}` on `{board_name}`: {} devices", devices.len());
+        let named: Vec<(String, Val)> = m
+            .devices
+            .iter()
+            .map(|d| d.name.to_string())
+            .zip(devices.iter().copied())
+            .collect();
         let devices = list(devices);
+        maps.insert(name.clone(), MapValues { named, devices, board });
         let runs = runner.run_all(device_checks::CHECKS, &name, &[devices, board]);
+        report.items.push((headline, runs));
+    }
+
+    // The board's own map, for sets on it and for names a file uses from it
+    // (`use programs::board::*`; the file's own declarations shadow them).
+    let board_map = board_map_of::<programs::board::VirtDevices>();
+    for set in &config.partitions {
+        let name = set.name.to_string();
+        let map_name = set.map.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let map = match maps.get(&map_name) {
+            Some(m) => m,
+            None if map_name == "VirtDevices" => &board_map,
+            None => {
+                return Err(format!(
+                    "partition set `{name}` is on device map `{map_name}`, which the file does not declare with `devices!`"
+                ));
+            }
+        };
+        // A granted device, as rustc resolves its name: a device of the
+        // file's maps (at most one declares it), else of the board's map.
+        // `GrantsInMap` refuses one of another map than the set's.
+        let device = |d: &Ident| -> Result<Val, String> {
+            let d = d.to_string();
+            maps.values()
+                .chain(std::iter::once(&board_map))
+                .find_map(|m| m.named.iter().find(|(n, _)| *n == d).map(|(_, v)| *v))
+                .ok_or_else(|| format!("`{d}` is not a device of any `devices!` (rustc: cannot find type)"))
+        };
+        let partitions: Vec<Val> = set
+            .partitions
+            .iter()
+            .map(|p| partition(p, &device))
+            .collect::<Result<_, String>>()?;
+        let headline = format!("partitions `{name}` on `{map_name}`: {} partitions", partitions.len());
+        let partitions = list(partitions);
+        let mut runs = runner.run_all(partition_checks::CHECKS, &name, &[partitions, map.devices, map.board]);
+        // What the gate checks against the hypervisor's emulations, which
+        // `partitions!` runs too.
+        let emulated = <programs::board::Emulated as Value>::VAL;
+        runs.extend(runner.run_all(emulation_checks::CHECKS, &name, &[partitions, emulated]));
         report.items.push((headline, runs));
     }
 
@@ -467,4 +534,81 @@ pub fn explain(config: &ConfigFile, crate_name: &str, trace: bool) -> Result<Rep
             .push((headline, runner.run_all(handler_checks::CHECKS, &name, &input)));
     }
     Ok(report)
+}
+
+/// A device map as the checks read it.
+struct MapValues {
+    /// Its devices by name.
+    named: Vec<(String, Val)>,
+    /// The device list.
+    devices: Val,
+    /// Its board's record.
+    board: Val,
+}
+
+/// A map of this workspace's board (`programs::board::VirtDevices`) as its
+/// types reflect it.
+fn board_map_of<M: programs::devices::DeviceMap>() -> MapValues
+where
+    M::Devices: Value,
+    M::Board: Value,
+{
+    let devices = <M::Devices as Value>::VAL;
+    let mut named = Vec::new();
+    let mut rest = devices;
+    while let Some((d, tail)) = rest.uncons() {
+        if let Val::Rec(r) = d {
+            named.push((r.name.to_string(), d));
+        }
+        rest = tail;
+    }
+    MapValues {
+        named,
+        devices,
+        board: <M::Board as Value>::VAL,
+    }
+}
+
+/// A partition record as `partitions!` declares it: `[FF-A id, UUID high,
+/// UUID low, contexts, regions, grants, interrupts]`, each region a record
+/// `partition.region` `[access, base, size]` (placed by the parser, as for
+/// the macro), each grant a `Grant` `[device, exclusive]`.
+fn partition(p: &programs_dsl::Partition, device: &dyn Fn(&Ident) -> Result<Val, String>) -> Result<Val, String> {
+    let pn = p.name.to_string();
+    let regions = p
+        .regions
+        .iter()
+        .map(|r| {
+            record(
+                &format!("{pn}.{}", r.name),
+                Display::Window,
+                vec![Val::Num(r.perms), Val::Num(r.window.base), Val::Num(r.window.size)],
+            )
+        })
+        .collect();
+    let grants = p
+        .grants
+        .iter()
+        .map(|g| {
+            Ok(record(
+                "Grant",
+                Display::Name,
+                vec![device(&g.device)?, Val::Num(g.exclusive as u64)],
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    let interrupts = p.interrupts.iter().map(|(n, _)| Val::Num(*n)).collect();
+    Ok(record(
+        &pn,
+        Display::Name,
+        vec![
+            Val::Num(p.id),
+            Val::Num(p.uuid.0),
+            Val::Num(p.uuid.1),
+            Val::Num(p.contexts),
+            list(regions),
+            list(grants),
+            list(interrupts),
+        ],
+    ))
 }

@@ -5,8 +5,13 @@
 //! configuration that does not compile.
 //!
 //! ```text
-//! cargo explain path/to/config.rs [--ticks N]
+//! cargo explain path/to/config.rs [--ticks N] [--crate NAME]
 //! ```
+//!
+//! A vocabulary's or kind set's identity includes the crate that declares
+//! it (two crates' `VirtKinds` are two sets), so `explain` needs the crate
+//! the file is compiled in: the package whose `Cargo.toml` is nearest above
+//! the file (a `src/bin/NAME.rs` is crate `NAME`), or `--crate NAME`.
 //!
 //! Exit status: 0 when every check passes, 1 when one fails, 2 when the file
 //! cannot be read or parsed.
@@ -33,8 +38,13 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut path = None;
     let mut trace_len = DEFAULT_TRACE;
+    let mut crate_name = None;
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--crate" => match args.next() {
+                Some(n) => crate_name = Some(n),
+                None => return usage("`--crate` takes the crate's name"),
+            },
             "--ticks" => match args.next().and_then(|n| n.parse().ok()) {
                 Some(n) => trace_len = n,
                 None => return usage("`--ticks` takes a number"),
@@ -62,10 +72,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    say!("explain: {path}");
-    // The vocabulary identities are the ones of this file's crate; any name
-    // gives the same verdicts, since only equal declarations compare equal.
-    let report = match explain::explain(&config, "", true) {
+    let crate_name = crate_name.unwrap_or_else(|| crate_of(std::path::Path::new(&path)));
+    say!("explain: {path} (crate `{crate_name}`)");
+    let report = match explain::explain(&config, &crate_name, true) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("explain: {path}: {e}");
@@ -89,8 +98,38 @@ fn usage(problem: &str) -> ExitCode {
     if !problem.is_empty() {
         eprintln!("explain: {problem}");
     }
-    eprintln!("usage: cargo explain <configuration.rs> [--ticks N]");
+    eprintln!("usage: cargo explain <configuration.rs> [--ticks N] [--crate NAME]");
     ExitCode::from(2)
+}
+
+/// The crate `file` is compiled in, as `CARGO_CRATE_NAME` names it: the
+/// nearest package above it (`-` read as `_`), or the binary a
+/// `src/bin/NAME.rs` is; empty when no package is found.
+fn crate_of(file: &std::path::Path) -> String {
+    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    if let (Some(stem), Some(dir)) = (file.file_stem(), file.parent())
+        && dir.ends_with("src/bin")
+    {
+        return stem.to_string_lossy().replace('-', "_");
+    }
+    for dir in file.ancestors().skip(1) {
+        let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+            continue;
+        };
+        // `name = "…"` in `[package]` (a workspace's manifest has none).
+        let mut in_package = false;
+        for line in manifest.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_package = line == "[package]";
+            } else if in_package
+                && let Some(value) = line.strip_prefix("name").map(str::trim_start)
+                && let Some(value) = value.strip_prefix('=')
+            {
+                return value.trim().trim_matches('"').replace('-', "_");
+            }
+        }
+    }
+    String::new()
 }
 
 /// One check's verdict; for a failed check, its message and the last ticks.

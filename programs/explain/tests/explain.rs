@@ -23,9 +23,16 @@ fn the_board_passes_every_check() {
         out.contains("device map `VirtDevices` on `QemuVirt`: 5 devices"),
         "{out}"
     );
-    // Every check of the catalogue that runs on a lifecycle table and a device map.
-    use programs::catalogue::{device_checks, lifecycle_checks};
-    let checks = lifecycle_checks::CHECKS.len() + device_checks::CHECKS.len();
+    assert!(
+        out.contains("partitions `VirtPartitions` on `VirtDevices`: 3 partitions"),
+        "{out}"
+    );
+    // Every check of the catalogue: the board has each kind of item.
+    use programs::catalogue::{device_checks, emulation_checks, lifecycle_checks, partition_checks};
+    let checks = lifecycle_checks::CHECKS.len()
+        + device_checks::CHECKS.len()
+        + partition_checks::CHECKS.len()
+        + emulation_checks::CHECKS.len();
     assert_eq!(out.matches("  ok    ").count(), checks, "{out}");
     assert!(!out.contains("FAIL"), "{out}");
 }
@@ -122,4 +129,53 @@ fn a_name_declared_in_two_modules_gets_no_verdict() {
     );
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("`Idle` is declared more than once in this file"), "{err}");
+}
+
+/// `explain` builds each check's input from the parsed declarations the
+/// way the configuration macros build the types (records, names, fields,
+/// placed regions, grants): on the board, every input equals what its
+/// types reflect.
+#[test]
+fn explain_builds_the_inputs_the_types_reflect() {
+    use programs::board::{Emulated, Lifecycle, VirtDevices, VirtPartitions};
+    use typevm::value::{Val, Value};
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../src/board.rs")).unwrap();
+    let config = programs_dsl::ConfigFile::parse(&source).unwrap();
+    let report = explain::explain(&config, "programs", false).unwrap();
+    let items = |v: Val| {
+        let mut out = Vec::new();
+        let mut rest = v;
+        while let Some((h, t)) = rest.uncons() {
+            out.push(h);
+            rest = t;
+        }
+        out
+    };
+    let expected: [(&str, Vec<Val>); 5] = [
+        (
+            "StatesDeclared",
+            items(<programs::lifecycle::Input<Lifecycle> as Value>::VAL),
+        ),
+        (
+            "KindsOfBoard",
+            items(<programs::devices::Input<VirtDevices> as Value>::VAL),
+        ),
+        (
+            "PartitionIdsUnique",
+            items(<programs::partitions::Input<VirtPartitions, VirtDevices> as Value>::VAL),
+        ),
+        (
+            "KindsEmulated",
+            items(<programs::partitions::EmulationInput<VirtPartitions, Emulated> as Value>::VAL),
+        ),
+        (
+            "MemoryPlaced",
+            items(<programs::partitions::Input<VirtPartitions, VirtDevices> as Value>::VAL),
+        ),
+    ];
+    for (program, types) in expected {
+        let run = report.runs().find(|r| r.program == program).unwrap();
+        assert!(!types.is_empty());
+        assert_eq!(run.input, types, "`{program}`'s input differs from the types'");
+    }
 }

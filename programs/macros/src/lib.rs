@@ -418,9 +418,28 @@ pub fn partitions(input: TokenStream) -> TokenStream {
             grants_ty,
             irqs_ty,
         ];
+        let memory: Vec<String> = p
+            .regions
+            .iter()
+            .map(|r| {
+                let placed = match &r.follows {
+                    Some(prev) => format!(" (placed by size after `{prev}`)"),
+                    None => String::new(),
+                };
+                format!(
+                    "`{}` [{:#x}, +{:#x}) {}{placed}",
+                    r.name,
+                    r.window.base,
+                    r.window.size,
+                    programs_dsl::perms_text(r.perms)
+                )
+            })
+            .collect();
         let doc = format!(
-            "Partition `{pn}`: FF-A id {:#06x}, {} execution context(s) (declared in `{name}`).",
-            p.id, p.contexts
+            "Partition `{pn}`: FF-A id {:#06x}, {} execution context(s) (declared in `{name}`); memory: {}.",
+            p.id,
+            p.contexts,
+            memory.join(", ")
         );
         out.extend(quote! {
             #region_cells
@@ -448,6 +467,16 @@ pub fn partitions(input: TokenStream) -> TokenStream {
     out.extend(located_checks(
         "partition_checks",
         &quote!(::programs::partitions::Input<#name, #map>),
+        &name_str,
+        &items,
+    ));
+    // The gate checks the trapped devices given against the hypervisor's
+    // emulations (`programs::board::Emulated`, which the gate fixes); run it
+    // here too, so that a grant nothing emulates fails at its partition's
+    // line, not only at the gate.
+    out.extend(located_checks(
+        "emulation_checks",
+        &quote!(::programs::partitions::EmulationInput<#name, ::programs::board::Emulated>),
         &name_str,
         &items,
     ));

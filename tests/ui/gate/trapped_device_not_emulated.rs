@@ -1,8 +1,9 @@
 // A partition given a trapped device whose kind the hypervisor does not
-// emulate (a virtio-mmio transport): the gate's emulation check refuses
-// it, naming the partition, the device and the kind. Passed-through
-// devices need no emulation, and a board may list devices no partition
-// is given (QEMU virt's 32 transports).
+// emulate (a virtio-mmio transport): the emulation check refuses it at the
+// partition's line (`partitions!` runs it against the emulations the gate
+// fixes) and at the gate, naming the partition, the device and the kind.
+// Passed-through devices need no emulation, and a board may list devices
+// no partition is given (QEMU virt's 32 transports).
 use programs::board::kinds::*;
 use programs::board::{Lifecycle, QemuVirt};
 programs::devices! {
