@@ -60,6 +60,17 @@ use crate::reflect::{Dir, Op};
 use crate::value::{BrokenCell, Class, ListK, ListShape, NumK, RecK, Record, Value};
 use rules::*;
 
+// Output aliases for the projections the rules repeat.
+
+/// The kind (number, list or record) of value `X`: [`NumK`], [`ListK`] or [`RecK`].
+type KindOf<X> = <X as Class>::K;
+/// Register `Rn` of register file `R`.
+type RegGet<Rn, R> = <Rn as Register<R>>::Get;
+/// Register file `R` with register `Rn` set to `V`.
+type RegSet<Rn, R, V> = <Rn as Register<R>>::Set<V>;
+/// Condition `C` by its value: `UTerm` (0) for zero, `U1` otherwise.
+type TruthOf<C> = <C as Truth>::Out;
+
 /// An instruction: a type with a reflected opcode.
 pub trait Instr {
     const OP: Op;
@@ -291,9 +302,11 @@ registers! {
 
 // ---------------------------------------------------------------- results
 
+/// `Produced<V>`: `[s..] -> [s.., V]`, on to the next instruction.
 impl<V, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Produced<V> {
     type Next = Vm<R, HCons<V, S>, B, A>;
 }
+/// `Refused<Rs, It>`: fault `Rs` about `It`, with the stack as it was before the instruction.
 impl<Rs, It, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
 }
@@ -303,32 +316,39 @@ type Underflowed<R, S, B, A> = Faulted<reason::StackUnderflow, NoItem, AtHead, R
 
 // ------------------------------------------------------------- stack ops
 
+/// `Push<V>`: `[s..] -> [s.., V]`.
 impl<V, R, S, B, A> Execute<R, S, B, A> for Push<V> {
     type Next = Vm<R, HCons<V, S>, B, A>;
 }
+/// `Pop`: `[s.., x] -> [s..]`.
 impl<X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Pop {
     type Next = Vm<R, S, B, A>;
 }
+/// `Dup`: `[s.., x] -> [s.., x, x]`.
 impl<X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Dup {
     type Next = Vm<R, HCons<X, HCons<X, S>>, B, A>;
 }
+/// `Swap`: `[s.., x, y] -> [s.., y, x]`.
 impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Swap {
     type Next = Vm<R, HCons<X, HCons<Y, S>>, B, A>;
 }
+/// `Over`: `[s.., x, y] -> [s.., x, y, x]`.
 impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Over {
     type Next = Vm<R, HCons<X, HCons<Y, HCons<X, S>>>, B, A>;
 }
+/// `Load<Rn>`: `[s..] -> [s.., rn]`.
 impl<Rn, R, S, B, A> Execute<R, S, B, A> for Load<Rn>
 where
     Rn: Register<R>,
 {
-    type Next = Vm<R, HCons<<Rn as Register<R>>::Get, S>, B, A>;
+    type Next = Vm<R, HCons<RegGet<Rn, R>, S>, B, A>;
 }
+/// `Store<Rn>`: `[s.., x] -> [s..]`, `rn = x`.
 impl<Rn, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Store<Rn>
 where
     Rn: Register<R>,
 {
-    type Next = Vm<<Rn as Register<R>>::Set<X>, S, B, A>;
+    type Next = Vm<RegSet<Rn, R, X>, S, B, A>;
 }
 
 /// Stack underflow for instructions that pop one value.
@@ -376,15 +396,19 @@ not_numbers! {
     RecK, ListK => X; RecK, RecK => X; NumK, ListK => Y; NumK, RecK => Y;
 }
 
+/// `x op y` past 64 bits: fault `ArithmeticOverflow` about `(x, y)`.
 impl<X, Y> Checked<X, Y> for Overflow {
     type Out = Refused<reason::ArithmeticOverflow, Pair<X, Y>>;
 }
+/// `x - y` below zero: fault `SubtractUnderflow` about `(x, y)`.
 impl<X, Y> Checked<X, Y> for Underflow {
     type Out = Refused<reason::SubtractUnderflow, Pair<X, Y>>;
 }
+/// A zero result is produced.
 impl<X, Y> Checked<X, Y> for UTerm {
     type Out = Produced<UTerm>;
 }
+/// A non-zero result is produced.
 impl<X, Y, U, Bt> Checked<X, Y> for UInt<U, Bt> {
     type Out = Produced<UInt<U, Bt>>;
 }
@@ -395,12 +419,15 @@ impl<X, Y, A> ShiftChecked<X, Y, A> for UTerm {
 impl<X, Y, A, U, Bt> ShiftChecked<X, Y, A> for UInt<U, Bt> {
     type Out = Produced<UInt<U, Bt>>;
 }
+/// `x << y` with `y < 64` that loses bits: fault `ArithmeticOverflow`.
 impl<X, Y> ShiftChecked<X, Y, num::Less> for Overflow {
     type Out = Refused<reason::ArithmeticOverflow, Pair<X, Y>>;
 }
+/// A shift by exactly 64: fault `ShiftTooFar`.
 impl<X, Y> ShiftChecked<X, Y, num::Equal> for Overflow {
     type Out = Refused<reason::ShiftTooFar, Pair<X, Y>>;
 }
+/// A shift by more than 64: fault `ShiftTooFar`.
 impl<X, Y> ShiftChecked<X, Y, num::Greater> for Overflow {
     type Out = Refused<reason::ShiftTooFar, Pair<X, Y>>;
 }
@@ -408,68 +435,80 @@ impl<X, Y> ShiftChecked<X, Y, num::Greater> for Overflow {
 /// 64 as a typenum.
 type U64 = typenum::U64;
 
+/// `Add`: `x + y`, checked.
 impl<X: AddW<Y, B0, Fuel64>, Y> NumOp<X, Y> for Add
 where
-    <X as AddW<Y, B0, Fuel64>>::Out: Checked<X, Y>,
+    num::SumOf<X, Y>: Checked<X, Y>,
 {
-    type Out = <<X as AddW<Y, B0, Fuel64>>::Out as Checked<X, Y>>::Out;
+    type Out = <num::SumOf<X, Y> as Checked<X, Y>>::Out;
 }
+/// `Sub`: `x - y`, checked.
 impl<X: SubW<Y, B0>, Y> NumOp<X, Y> for Sub
 where
-    <X as SubW<Y, B0>>::Out: Checked<X, Y>,
+    num::DifferenceOf<X, Y>: Checked<X, Y>,
 {
-    type Out = <<X as SubW<Y, B0>>::Out as Checked<X, Y>>::Out;
+    type Out = <num::DifferenceOf<X, Y> as Checked<X, Y>>::Out;
 }
 macro_rules! bitwise {
     ($($i:ident => $op:ty;)*) => {$(
         impl<X: BitW<$op, Y>, Y> NumOp<X, Y> for $i {
-            type Out = Produced<<X as BitW<$op, Y>>::Out>;
+            type Out = Produced<num::BitwiseOf<$op, X, Y>>;
         }
     )*};
 }
 bitwise! { And => num::AndOp; Or => num::OrOp; Xor => num::XorOp; }
+/// `Shl`: `x << y`, checked (bits lost, or `y >= 64`, fault).
 impl<X: ShlW<Y>, Y: CmpW<U64, num::Equal>> NumOp<X, Y> for Shl
 where
-    <X as ShlW<Y>>::Out: ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>,
+    num::ShiftedLeft<X, Y>: ShiftChecked<X, Y, num::Comparison<Y, U64>>,
 {
-    type Out = <<X as ShlW<Y>>::Out as ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>>::Out;
+    type Out = <num::ShiftedLeft<X, Y> as ShiftChecked<X, Y, num::Comparison<Y, U64>>>::Out;
 }
+/// `Shr`: `x >> y` (`y >= 64` faults).
 impl<X: ShrW<Y>, Y: CmpW<U64, num::Equal>> NumOp<X, Y> for Shr
 where
-    <X as ShrW<Y>>::Out: ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>,
+    num::ShiftedRight<X, Y>: ShiftChecked<X, Y, num::Comparison<Y, U64>>,
 {
-    type Out = <<X as ShrW<Y>>::Out as ShiftChecked<X, Y, <Y as CmpW<U64, num::Equal>>::Out>>::Out;
+    type Out = <num::ShiftedRight<X, Y> as ShiftChecked<X, Y, num::Comparison<Y, U64>>>::Out;
 }
 
+/// `x == y` when they compare `Equal`: 1.
 impl IsEq for num::Equal {
     type Out = U1;
 }
+/// `x == y` when `x < y`: 0.
 impl IsEq for num::Less {
     type Out = U0;
 }
+/// `x == y` when `x > y`: 0.
 impl IsEq for num::Greater {
     type Out = U0;
 }
+/// `x < y` when `x < y`: 1.
 impl IsLt for num::Less {
     type Out = U1;
 }
+/// `x < y` when they are equal: 0.
 impl IsLt for num::Equal {
     type Out = U0;
 }
+/// `x < y` when `x > y`: 0.
 impl IsLt for num::Greater {
     type Out = U0;
 }
+/// `Eq`: `x == y` as 1 or 0.
 impl<X: CmpW<Y, num::Equal>, Y> NumOp<X, Y> for Eq
 where
-    <X as CmpW<Y, num::Equal>>::Out: IsEq,
+    num::Comparison<X, Y>: IsEq,
 {
-    type Out = Produced<<<X as CmpW<Y, num::Equal>>::Out as IsEq>::Out>;
+    type Out = Produced<<num::Comparison<X, Y> as IsEq>::Out>;
 }
+/// `Lt`: `x < y` as 1 or 0.
 impl<X: CmpW<Y, num::Equal>, Y> NumOp<X, Y> for Lt
 where
-    <X as CmpW<Y, num::Equal>>::Out: IsLt,
+    num::Comparison<X, Y>: IsLt,
 {
-    type Out = Produced<<<X as CmpW<Y, num::Equal>>::Out as IsLt>::Out>;
+    type Out = Produced<<num::Comparison<X, Y> as IsLt>::Out>;
 }
 
 macro_rules! binary_instr {
@@ -478,7 +517,7 @@ macro_rules! binary_instr {
         where
             X: Class,
             Y: Class,
-            $i: Binary<<X as Class>::K, <Y as Class>::K, X, Y, Out = Res>,
+            $i: Binary<KindOf<X>, KindOf<Y>, X, Y, Out = Res>,
             Res: Resume<R, S, B, A, HCons<Y, HCons<X, S>>>,
         {
             type Next = <Res as Resume<R, S, B, A, HCons<Y, HCons<X, S>>>>::Next;
@@ -531,7 +570,7 @@ where
 }
 /// `X | bit` for the shifted one bit.
 impl<X: BitW<num::OrOp, V>, V> OrInto<X> for Produced<V> {
-    type Out = Produced<<X as BitW<num::OrOp, V>>::Out>;
+    type Out = Produced<num::BitwiseOf<num::OrOp, X, V>>;
 }
 impl<X, Rs, It> OrInto<X> for Refused<Rs, It> {
     type Out = Refused<Rs, It>;
@@ -540,10 +579,9 @@ impl<X, Rs, It> OrInto<X> for Refused<Rs, It> {
 impl<Rn, Y, R, S, B, A, Res> Execute<R, HCons<Y, S>, B, A> for TestBit<Rn>
 where
     Rn: Register<R>,
-    <Rn as Register<R>>::Get: Class,
+    RegGet<Rn, R>: Class,
     Y: Class,
-    TestBit<Rn>:
-        Binary<<<Rn as Register<R>>::Get as Class>::K, <Y as Class>::K, <Rn as Register<R>>::Get, Y, Out = Res>,
+    TestBit<Rn>: Binary<KindOf<RegGet<Rn, R>>, KindOf<Y>, RegGet<Rn, R>, Y, Out = Res>,
     Res: Resume<R, S, B, A, HCons<Y, S>>,
 {
     type Next = <Res as Resume<R, S, B, A, HCons<Y, S>>>::Next;
@@ -551,16 +589,16 @@ where
 impl<Rn, Y, R, S, B, A, Res> Execute<R, HCons<Y, S>, B, A> for SetBit<Rn>
 where
     Rn: Register<R>,
-    <Rn as Register<R>>::Get: Class,
+    RegGet<Rn, R>: Class,
     Y: Class,
-    SetBit<Rn>: Binary<<<Rn as Register<R>>::Get as Class>::K, <Y as Class>::K, <Rn as Register<R>>::Get, Y, Out = Res>,
+    SetBit<Rn>: Binary<KindOf<RegGet<Rn, R>>, KindOf<Y>, RegGet<Rn, R>, Y, Out = Res>,
     Res: StoreResult<Rn, R, S, B, A, HCons<Y, S>>,
 {
     type Next = <Res as StoreResult<Rn, R, S, B, A, HCons<Y, S>>>::Next;
 }
 /// `SetBit`'s result goes back into its register.
 impl<Rn: Register<R>, V, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Produced<V> {
-    type Next = Vm<<Rn as Register<R>>::Set<V>, S, B, A>;
+    type Next = Vm<RegSet<Rn, R, V>, S, B, A>;
 }
 impl<Rn, Rs, It, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
@@ -568,7 +606,7 @@ impl<Rn, Rs, It, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Refused
 
 /// `Ctz` of a number; anything else faults with `NotANumber` about it.
 impl<X: num::TrailingZeros> CtzK<NumK> for X {
-    type Out = Produced<<X as num::TrailingZeros>::Out>;
+    type Out = Produced<num::TrailingZerosOf<X>>;
 }
 impl<X> CtzK<ListK> for X {
     type Out = Refused<reason::NotANumber, X>;
@@ -578,7 +616,7 @@ impl<X> CtzK<RecK> for X {
 }
 impl<X: Class, R, S, B, A, Res> Execute<R, HCons<X, S>, B, A> for Ctz
 where
-    X: CtzK<<X as Class>::K, Out = Res>,
+    X: CtzK<KindOf<X>, Out = Res>,
     Res: Resume<R, S, B, A, HCons<X, S>>,
 {
     type Next = <Res as Resume<R, S, B, A, HCons<X, S>>>::Next;
@@ -626,7 +664,7 @@ macro_rules! branch {
         impl<D, C, R, S, B, A, W> Execute<R, HCons<C, S>, B, A> for $i<D>
         where
             C: Class + Truth,
-            $i<D>: Branch<<C as Class>::K, <C as Truth>::Out, Out = W>,
+            $i<D>: Branch<KindOf<C>, TruthOf<C>, Out = W>,
             W: Go<R, S, B, A, HCons<C, S>>,
         {
             type Next = <W as Go<R, S, B, A, HCons<C, S>>>::Next;
@@ -673,9 +711,9 @@ impl<Rs, C, X, R, S, B, A, Orig> Check<RecK, C, X, R, S, B, A, Orig> for Assert<
 }
 impl<Rs, C: Class + Truth, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Assert<Rs>
 where
-    Assert<Rs>: Check<<C as Class>::K, <C as Truth>::Out, X, R, S, B, A, HCons<C, HCons<X, S>>>,
+    Assert<Rs>: Check<KindOf<C>, TruthOf<C>, X, R, S, B, A, HCons<C, HCons<X, S>>>,
 {
-    type Next = <Assert<Rs> as Check<<C as Class>::K, <C as Truth>::Out, X, R, S, B, A, HCons<C, HCons<X, S>>>>::Next;
+    type Next = <Assert<Rs> as Check<KindOf<C>, TruthOf<C>, X, R, S, B, A, HCons<C, HCons<X, S>>>>::Next;
 }
 
 // ------------------------------------------------------------------ data
@@ -713,7 +751,7 @@ impl<H, T, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Unconsed<H, T> {
 }
 impl<L: Class, R, S, B, A, Res> Execute<R, HCons<L, S>, B, A> for Uncons
 where
-    L: UnconsK<<L as Class>::K, Out = Res>,
+    L: UnconsK<KindOf<L>, Out = Res>,
     Res: Resume<R, S, B, A, HCons<L, S>>,
 {
     type Next = <Res as Resume<R, S, B, A, HCons<L, S>>>::Next;
@@ -758,7 +796,7 @@ impl<N, X> FieldK<ListK, N> for X {
 }
 impl<N, X: Class, R, S, B, A, Res> Execute<R, HCons<X, S>, B, A> for Field<N>
 where
-    X: FieldK<<X as Class>::K, N, Out = Res>,
+    X: FieldK<KindOf<X>, N, Out = Res>,
     Res: Resume<R, S, B, A, HCons<X, S>>,
 {
     type Next = <Res as Resume<R, S, B, A, HCons<X, S>>>::Next;
@@ -782,19 +820,9 @@ impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<RecK, C, X, Y, R, S, B, A, Orig> for 
 }
 impl<Rs, C: Class + Truth, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Assert2<Rs>
 where
-    Assert2<Rs>: Check2<<C as Class>::K, <C as Truth>::Out, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
+    Assert2<Rs>: Check2<KindOf<C>, TruthOf<C>, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
 {
-    type Next = <Assert2<Rs> as Check2<
-        <C as Class>::K,
-        <C as Truth>::Out,
-        X,
-        Y,
-        R,
-        S,
-        B,
-        A,
-        HCons<C, HCons<Y, HCons<X, S>>>,
-    >>::Next;
+    type Next = <Assert2<Rs> as Check2<KindOf<C>, TruthOf<C>, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
 }
 
 // --------------------------------------------------------------- reports
@@ -823,23 +851,16 @@ impl<C, N, R, S, B, A, Orig> Noting<RecK, C, N, S, B, A, Orig> for R {
 }
 impl<Rs, C: Class + Truth, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Report<Rs>
 where
-    R: Noting<<C as Class>::K, <C as Truth>::Out, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>,
+    R: Noting<KindOf<C>, TruthOf<C>, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>,
 {
-    type Next = <R as Noting<<C as Class>::K, <C as Truth>::Out, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>>::Next;
+    type Next = <R as Noting<KindOf<C>, TruthOf<C>, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>>::Next;
 }
 impl<Rs, C: Class + Truth, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Report2<Rs>
 where
-    R: Noting<<C as Class>::K, <C as Truth>::Out, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
+    R: Noting<KindOf<C>, TruthOf<C>, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
 {
-    type Next = <R as Noting<
-        <C as Class>::K,
-        <C as Truth>::Out,
-        Noted<Rs, Pair<X, Y>>,
-        S,
-        B,
-        A,
-        HCons<C, HCons<Y, HCons<X, S>>>,
-    >>::Next;
+    type Next =
+        <R as Noting<KindOf<C>, TruthOf<C>, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>>::Next;
 }
 
 // ----------------------------------------------------------------- memory
@@ -884,9 +905,9 @@ impl<X, R, S, B, A> PeekK<RecK, X, R, S, B, A> for Peek {
 }
 impl<X: Class, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Peek
 where
-    Peek: PeekK<<X as Class>::K, X, R, S, B, A>,
+    Peek: PeekK<KindOf<X>, X, R, S, B, A>,
 {
-    type Next = <Peek as PeekK<<X as Class>::K, X, R, S, B, A>>::Next;
+    type Next = <Peek as PeekK<KindOf<X>, X, R, S, B, A>>::Next;
 }
 
 impl<V, W0, W1, W2, W3, P0, P1, P2, P3, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg, Page, Page2, Mem2, S, B, A, Orig>
@@ -916,9 +937,9 @@ impl<X, V, R, S, B, A> PokeK<RecK, X, V, R, S, B, A> for Poke {
 }
 impl<X: Class, V, R, S, B, A> Execute<R, HCons<V, HCons<X, S>>, B, A> for Poke
 where
-    Poke: PokeK<<X as Class>::K, X, V, R, S, B, A>,
+    Poke: PokeK<KindOf<X>, X, V, R, S, B, A>,
 {
-    type Next = <Poke as PokeK<<X as Class>::K, X, V, R, S, B, A>>::Next;
+    type Next = <Poke as PokeK<KindOf<X>, X, V, R, S, B, A>>::Next;
 }
 
 // ------------------------------------------------------------- conditions

@@ -23,12 +23,31 @@ pub struct Overflow;
 /// The exact result of a subtraction would be negative.
 pub struct Underflow;
 
-/// Peano counter of chunks an operation may still produce (8 for 64 bits).
-pub struct Z;
-/// Successor.
-pub struct S<N>(PhantomData<N>);
+/// A Peano counter of the chunks an operation may still produce (8 for 64
+/// bits), named so that it does not collide with a user's `S`/`Z`: no chunk
+/// left.
+pub struct NoFuel;
+/// One chunk more than `N`.
+pub struct Fuel<N>(PhantomData<N>);
 /// Eight chunks of eight bits: the width of a VM word.
-pub type Fuel64 = S<S<S<S<S<S<S<S<Z>>>>>>>>;
+pub type Fuel64 = Fuel<Fuel<Fuel<Fuel<Fuel<Fuel<Fuel<Fuel<NoFuel>>>>>>>>;
+
+// Output aliases, in typenum's manner (`Sum<A, B>` for `<A as Add<B>>::Output`).
+
+/// `X + Y` in 64 bits: the sum, or [`Overflow`].
+pub type SumOf<X, Y> = <X as AddW<Y, B0, Fuel64>>::Out;
+/// `X - Y`: the difference, or [`Underflow`].
+pub type DifferenceOf<X, Y> = <X as SubW<Y, B0>>::Out;
+/// `X op Y` bit by bit (`Op` is [`AndOp`], [`OrOp`] or [`XorOp`]).
+pub type BitwiseOf<Op, X, Y> = <X as BitW<Op, Y>>::Out;
+/// How `X` compares with `Y`: [`Less`], [`Equal`] or [`Greater`].
+pub type Comparison<X, Y> = <X as CmpW<Y, Equal>>::Out;
+/// `X << N`, or [`Overflow`] (bits shifted out, or `N` of 64 or more).
+pub type ShiftedLeft<X, N> = <X as ShlW<N>>::Out;
+/// `X >> N`, or [`Overflow`] (`N` of 64 or more).
+pub type ShiftedRight<X, N> = <X as ShrW<N>>::Out;
+/// The number of zero bits that end `X` (64 for zero).
+pub type TrailingZerosOf<X> = <X as TrailingZeros>::Out;
 
 /// Canonical constructor: `Self` is the high part, `B` the new low bit.
 /// `Mk<B0>` of zero is zero (no leading zero bits); errors propagate.
@@ -350,7 +369,7 @@ impl<F> AddW<UTerm, B0, F> for UTerm {
 }
 macro_rules! add_chunk {
     ($([$($p:ident),*] $x:ty, $y:ty, $c:ty;)*) => {$(
-        impl<$($p,)* F, XL, XH, YL, YH, SL, CO, RH, R> AddW<$y, $c, S<F>> for $x
+        impl<$($p,)* F, XL, XH, YL, YH, SL, CO, RH, R> AddW<$y, $c, Fuel<F>> for $x
         where
             $x: Split8<Lo = XL, Hi = XH>,
             $y: Split8<Lo = YL, Hi = YH>,
@@ -360,7 +379,7 @@ macro_rules! add_chunk {
         {
             type Out = R;
         }
-        impl<$($p),*> AddW<$y, $c, Z> for $x {
+        impl<$($p),*> AddW<$y, $c, NoFuel> for $x {
             type Out = Overflow;
         }
     )*};
@@ -372,17 +391,17 @@ add_chunk! {
 }
 // `X + 0` with no carry is `X` (a VM number fits in 64 bits, so in any
 // fuel left): the chunks above the shorter operand cost nothing.
-impl<X, Bx, F> AddW<UTerm, B0, S<F>> for UInt<X, Bx> {
+impl<X, Bx, F> AddW<UTerm, B0, Fuel<F>> for UInt<X, Bx> {
     type Out = UInt<X, Bx>;
 }
-impl<X, Bx> AddW<UTerm, B0, Z> for UInt<X, Bx> {
+impl<X, Bx> AddW<UTerm, B0, NoFuel> for UInt<X, Bx> {
     type Out = Overflow;
 }
 // 0 + 0 + carry: the last carry becomes the top bit.
-impl<F> AddW<UTerm, B1, S<F>> for UTerm {
+impl<F> AddW<UTerm, B1, Fuel<F>> for UTerm {
     type Out = UInt<UTerm, B1>;
 }
-impl AddW<UTerm, B1, Z> for UTerm {
+impl AddW<UTerm, B1, NoFuel> for UTerm {
     type Out = Overflow;
 }
 
@@ -773,10 +792,10 @@ pub trait Fits<F> {
 impl<F> Fits<F> for UTerm {
     type Out = UTerm;
 }
-impl<U, B> Fits<Z> for UInt<U, B> {
+impl<U, B> Fits<NoFuel> for UInt<U, B> {
     type Out = Overflow;
 }
-impl<U, B, F, H, R, Keep> Fits<S<F>> for UInt<U, B>
+impl<U, B, F, H, R, Keep> Fits<Fuel<F>> for UInt<U, B>
 where
     UInt<U, B>: Split8<Hi = H>,
     H: Fits<F, Out = R>,

@@ -1035,24 +1035,9 @@ impl ConfigFile {
     }
 }
 
-/// The typenum type of `n`, spelled through `prefix` (e.g. `::programs::__private::typenum`).
-pub fn typenum_tokens(n: u64, prefix: &TokenStream) -> TokenStream {
-    use quote::quote;
-    let mut t = quote!(#prefix::UTerm);
-    if n == 0 {
-        return t;
-    }
-    let bits = 64 - n.leading_zeros();
-    for i in (0..bits).rev() {
-        let b = if (n >> i) & 1 == 1 {
-            quote!(#prefix::B1)
-        } else {
-            quote!(#prefix::B0)
-        };
-        t = quote!(#prefix::UInt<#t, #b>);
-    }
-    t
-}
+/// The typenum type of `n`, spelled through `prefix` (e.g.
+/// `::programs::__private::typenum`): typevm's one definition.
+pub use typevm_tokens::typenum_tokens;
 
 /// A right-nested HList type of `items`, without macro recursion (lists may
 /// be thousands long).

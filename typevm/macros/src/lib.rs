@@ -23,22 +23,9 @@ pub fn num(input: TokenStream) -> TokenStream {
     }
 }
 
-/// The tokens of the typenum type of `n`.
+/// The tokens of the typenum type of `n`, through `typevm`'s re-export.
 fn typenum_tokens(n: u64) -> Ts {
-    let mut t = quote!(::typevm::typenum::UTerm);
-    if n == 0 {
-        return t;
-    }
-    let bits = 64 - n.leading_zeros();
-    for i in (0..bits).rev() {
-        let b = if (n >> i) & 1 == 1 {
-            quote!(::typevm::typenum::B1)
-        } else {
-            quote!(::typevm::typenum::B0)
-        };
-        t = quote!(::typevm::typenum::UInt<#t, #b>);
-    }
-    t
+    typevm_tokens::typenum_tokens(n, &quote!(::typevm::typenum))
 }
 
 /// Declare programs. See `typevm::program!` for the syntax.
