@@ -125,6 +125,10 @@ typevm::reason! {
     pub InterruptOfUngrantedDevice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
         "partition {0} is routed the interrupt of {1}, which it does not own (it is not given it exclusively)",
         "give the partition the device with `devices: exclusive …;`, or route the interrupt to the partition that owns it";
+    /// The interrupt of a trapped device routed to a partition.
+    pub InterruptOfTrappedDevice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
+        "partition {0} is routed the interrupt of {1}, a trapped {1.0}: the hypervisor emulates that device, so its physical interrupt is not the partition's",
+        "only a passed-through device's interrupt reaches a partition: remove the routing, or make the kind `passthrough`";
     /// A routed interrupt that is not a shared peripheral interrupt.
     pub RoutedNotAnSpi: "partitions: an interrupt is routed to a partition that owns its device, at most once",
         "partition {0} is routed interrupt {1}, which is not a shared peripheral interrupt (32..=1019)",
@@ -302,8 +306,10 @@ typevm::program! {
         done: Halt,
     ];
 
-    /// Every interrupt routed to a partition is an SPI raised by a device
-    /// of the map that the partition owns (is given exclusively), and no
+    /// Every interrupt routed to a partition is an SPI raised by a
+    /// passed-through device of the map that the partition owns (is given
+    /// exclusively; a trapped device's physical interrupt is the
+    /// hypervisor's, whatever the grant), and no
     /// interrupt is routed twice (a bitset of the interrupts routed so far:
     /// memory word `irq / 64`). Without the SPI rule, interrupt 0 would
     /// match any device without an interrupt (its field is 0).
@@ -328,6 +334,8 @@ typevm::program! {
         shared: Pop, Jmp<@grant>,
         ungranted: Load<R6>, Load<R4>, Push<U0>, Report2<InterruptOfUngrantedDevice>, Jmp<@once>,
         granted: Pop,
+            Load<R4>, Field<U0>, Field<U3>, Jnz<@once>,            // passed through
+            Load<R6>, Load<R4>, Push<U0>, Report2<InterruptOfTrappedDevice>,
         once: Load<R3>, Push<U6>, Shr, Dup, Peek, Store<R5>,         // tail, irqs', word; r5 = its bits
             Load<R3>, Push<num!(63)>, And, Dup, TestBit<R5>, Jnz<@twice>,
             SetBit<R5>, Load<R5>, Poke, Jmp<@irq>,

@@ -310,12 +310,23 @@ fn generate_partitions(
                 8 => misplaced = Some(0x4200_0800),                             // misaligned base
                 _ => {}
             }
-            let base = misplaced.unwrap_or(cursor);
-            let text = if misplaced.is_none() && after == Some(cursor) && r.chance(80) {
+            // Placed by size: mostly after a well-placed region; by mistake
+            // after any region that leaves a page after it.
+            let follow =
+                misplaced.is_none() && after.is_some() && (after == Some(cursor) && r.chance(80) || mistake(r, 20));
+            let base = if follow {
+                after.unwrap()
+            } else {
+                misplaced.unwrap_or(cursor)
+            };
+            let text = if follow {
+                // Where the parser must place it (the test holds it to this).
+                writeln!(s, "            // p{p}.m{k} is placed at {base:#x}").unwrap();
                 format!("m{k} + {size:#x} {perms}")
             } else {
                 format!("m{k} @ {base:#x} + {size:#x} {perms}")
             };
+            let misplaced = (base != cursor).then_some(base);
             after = base
                 .checked_add(size)
                 .filter(|e| *e <= u64::MAX - 0xfff)
@@ -351,8 +362,11 @@ fn generate_partitions(
         }
         // Interrupts: of the devices it owns, then mistakes.
         let mut irqs: Vec<u64> = Vec::new();
-        for (d, _, _, irq) in devs {
+        for (d, kind, _, irq) in devs {
+            // A passed-through device's interrupt; a trapped one's by mistake.
+            let routable = *kind == "Pl061" || mistake(r, 30);
             if *irq != 0
+                && routable
                 && grants.contains(&(d.clone(), true))
                 && !routed.contains(irq)
                 && !irqs.contains(irq)
@@ -362,11 +376,15 @@ fn generate_partitions(
             }
         }
         if mistake(r, 25) {
-            let wrong = match r.below(5) {
+            let wrong = match r.below(9) {
                 0 => 0,
                 1 => 27,
-                2 => 999,
-                3 => routed.first().copied().unwrap_or(40),
+                2 => 31,
+                3 => 32,
+                4 => 1019,
+                5 => 1020,
+                6 => 999,
+                7 => routed.first().copied().unwrap_or(40),
                 _ => devs[r.below(devs.len() as u64) as usize].3.max(33),
             };
             if !irqs.contains(&wrong) {
@@ -538,7 +556,7 @@ fn reference_partitions(config: &ConfigFile, add: &mut dyn FnMut(&str, &'static 
                 let in_map = map.devices.iter().any(|e| {
                     e.window.base == d.window.base
                         && e.window.size == d.window.size
-                        && e.irq == d.irq
+                        && e.irq.unwrap_or(0) == d.irq.unwrap_or(0)
                         && kind_info(&e.kind).1 == kid
                 });
                 if !in_map {
@@ -628,6 +646,13 @@ fn reference_partitions(config: &ConfigFile, add: &mut dyn FnMut(&str, &'static 
                     add(
                         &name,
                         parts::InterruptOfUngrantedDevice::INFO.message,
+                        pn.clone(),
+                        e.name.to_string(),
+                    );
+                } else if kind_info(&e.kind).4 == 0 {
+                    add(
+                        &name,
+                        parts::InterruptOfTrappedDevice::INFO.message,
                         pn.clone(),
                         e.name.to_string(),
                     );
@@ -1001,13 +1026,42 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
     out
 }
 
+/// Every region the generator placed by size is where it says (a
+/// `// pN.mK is placed at ADDR` line): explain, the reference checker and
+/// rustc all read the parser's placement, so only this holds it to an
+/// independent computation.
+fn placed_where_generated(source: &str, config: &ConfigFile, seed: u64) -> usize {
+    let mut checked = 0;
+    for line in source.lines().filter_map(|l| l.trim().strip_prefix("// ")) {
+        let Some((region, at)) = line.split_once(" is placed at 0x") else {
+            continue;
+        };
+        let (p, r) = region.split_once('.').unwrap();
+        let base = u64::from_str_radix(at, 16).unwrap();
+        let placed = config
+            .partitions
+            .iter()
+            .flat_map(|set| &set.partitions)
+            .filter(|x| x.name == p)
+            .flat_map(|x| &x.regions)
+            .find(|x| x.name == r)
+            .unwrap_or_else(|| panic!("seed {seed}: no region {region}"));
+        assert_eq!(placed.window.base, base, "seed {seed}: {region} placed by size");
+        assert!(placed.follows.is_some(), "seed {seed}: {region} is placed by size");
+        checked += 1;
+    }
+    checked
+}
+
 #[test]
 fn explain_and_the_reference_checker_agree_on_generated_configurations() {
     let (mut accepted, mut rejected, mut violations) = (0, 0, 0);
     let mut seen: BTreeSet<&'static str> = BTreeSet::new();
+    let mut placed = 0;
     for seed in 0..GENERATED {
         let source = generate(seed);
         let config = ConfigFile::parse(&source).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{source}"));
+        placed += placed_where_generated(&source, &config, seed);
         let (ex, re) = (explained(&config, seed), reference(&config));
         assert_eq!(
             ex, re,
@@ -1022,8 +1076,10 @@ fn explain_and_the_reference_checker_agree_on_generated_configurations() {
         }
     }
     println!(
-        "{GENERATED} configurations: {accepted} accepted, {rejected} rejected, {violations} violations, all agreeing"
+        "{GENERATED} configurations: {accepted} accepted, {rejected} rejected, {violations} violations, all agreeing; \
+         {placed} regions placed by size where the generator placed them"
     );
+    assert!(placed >= 200, "only {placed} regions placed by size");
     // Every partition rule is broken somewhere (the lifecycle and device
     // rules have their own differential programs and UI cases too).
     use programs::partitions as parts;
@@ -1050,6 +1106,10 @@ fn explain_and_the_reference_checker_agree_on_generated_configurations() {
         (
             "InterruptOfUngrantedDevice",
             parts::InterruptOfUngrantedDevice::INFO.message,
+        ),
+        (
+            "InterruptOfTrappedDevice",
+            parts::InterruptOfTrappedDevice::INFO.message,
         ),
         ("InterruptRoutedTwice", parts::InterruptRoutedTwice::INFO.message),
         ("NoExecutionContext", parts::NoExecutionContext::INFO.message),
@@ -1142,8 +1202,17 @@ fn rustc_agrees_on_a_sample() {
         only_rustc.is_empty() && only_explain.is_empty(),
         "rustc and explain report different violations\nonly rustc: {only_rustc:#?}\nonly explain: {only_explain:#?}"
     );
+    // The sample exercises the partition rules through rustc too.
+    let partition_lines = from_rustc
+        .iter()
+        .filter(|(_, l)| l.starts_with("check `partitions:"))
+        .count();
+    assert!(
+        partition_lines >= 10,
+        "only {partition_lines} partition violations through rustc"
+    );
     println!(
-        "{THROUGH_RUSTC} configurations through rustc: {} rejected, {} violations, all agreeing with explain",
+        "{THROUGH_RUSTC} configurations through rustc: {} rejected, {} violations ({partition_lines} of partitions), all agreeing with explain",
         rejected_by_rustc.len(),
         from_rustc.len()
     );

@@ -957,21 +957,26 @@ fn place_by_size(partitions: &mut [Partition]) -> syn::Result<()> {
                         ),
                     ));
                 };
-                let end = base
-                    .checked_add(*size)
-                    .and_then(|end| end.checked_next_multiple_of(PAGE))
-                    .ok_or_else(|| {
-                        syn::Error::new(
-                            r.name.span(),
-                            format!(
-                                "memory region `{shown}` follows `{prev}`, which ends past the 64-bit address space: \
-                                 give it a base (`{} @ BASE + {:#x} {}`)",
-                                r.name,
-                                r.window.size,
-                                perms_text(r.perms)
-                            ),
-                        )
-                    })?;
+                // The previous region's end, rounded up to a page, in 65 bits.
+                let end = (*base as u128 + *size as u128).next_multiple_of(PAGE as u128);
+                if end > u64::MAX as u128 {
+                    let why = if *base as u128 + *size as u128 > 1 << 64 {
+                        "which runs past the end of the 64-bit address space"
+                    } else {
+                        "which ends in the last page of the 64-bit address space, so no page follows it"
+                    };
+                    return Err(syn::Error::new(
+                        r.name.span(),
+                        format!(
+                            "memory region `{shown}` is placed by size after `{prev}`, {why}: \
+                             give it a base (`{} @ BASE + {:#x} {}`)",
+                            r.name,
+                            r.window.size,
+                            perms_text(r.perms)
+                        ),
+                    ));
+                }
+                let end = end as u64;
                 r.window.base = end;
                 r.follows = Some(prev.clone());
             }

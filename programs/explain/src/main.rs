@@ -102,31 +102,59 @@ fn usage(problem: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The crate `file` is compiled in, as `CARGO_CRATE_NAME` names it: the
-/// nearest package above it (`-` read as `_`), or the binary a
-/// `src/bin/NAME.rs` is; empty when no package is found.
+/// The crate `file` is compiled in, as `CARGO_CRATE_NAME` names it (`-`
+/// read as `_`): a target of its own for `src/bin/NAME.rs`,
+/// `src/bin/NAME/main.rs` and a file directly in `tests/`, `examples/` or
+/// `benches/` (the file's stem); otherwise the nearest package's library
+/// (`[lib] name`, else `[package] name`). Empty when no package is found;
+/// `--crate NAME` says it outright.
 fn crate_of(file: &std::path::Path) -> String {
     let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    if let (Some(stem), Some(dir)) = (file.file_stem(), file.parent())
-        && dir.ends_with("src/bin")
-    {
-        return stem.to_string_lossy().replace('-', "_");
+    let crate_name = |s: &str| s.replace('-', "_");
+    let stem = |p: &std::path::Path| p.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let dir = file.parent();
+    if let Some(dir) = dir {
+        if dir.ends_with("src/bin")
+            || ["tests", "examples", "benches"]
+                .iter()
+                .any(|t| dir.file_name() == Some(std::ffi::OsStr::new(t)))
+        {
+            return crate_name(&stem(&file).unwrap_or_default());
+        }
+        if file.file_name() == Some(std::ffi::OsStr::new("main.rs"))
+            && dir.parent().is_some_and(|p| p.ends_with("src/bin"))
+        {
+            return crate_name(&stem(dir).unwrap_or_default());
+        }
     }
     for dir in file.ancestors().skip(1) {
         let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
             continue;
         };
-        // `name = "…"` in `[package]` (a workspace's manifest has none).
-        let mut in_package = false;
+        // `name = "…"` in `[lib]`, else in `[package]` (a workspace's
+        // manifest has neither, and the search goes on upwards).
+        let (mut section, mut lib, mut package) = (String::new(), None, None);
         for line in manifest.lines().map(str::trim) {
             if line.starts_with('[') {
-                in_package = line == "[package]";
-            } else if in_package
-                && let Some(value) = line.strip_prefix("name").map(str::trim_start)
+                section = line.to_string();
+            } else if let Some(value) = line.strip_prefix("name").map(str::trim_start)
                 && let Some(value) = value.strip_prefix('=')
             {
-                return value.trim().trim_matches('"').replace('-', "_");
+                let value = value.trim();
+                let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'');
+                let value = match quote {
+                    Some(q) => value[1..].split(q).next().unwrap_or_default(),
+                    None => value.split('#').next().unwrap_or_default().trim(),
+                };
+                match section.as_str() {
+                    "[lib]" => lib = Some(value.to_string()),
+                    "[package]" => package = Some(value.to_string()),
+                    _ => {}
+                }
             }
+        }
+        if let Some(name) = lib.or(package) {
+            return crate_name(&name);
         }
     }
     String::new()
