@@ -534,6 +534,7 @@ binary_instr! { Add; Sub; And; Or; Xor; Shl; Shr; Eq; Lt; }
 // 64 or more with `ShiftTooFar` about the pair.
 // Sibling where-clauses, not nested projections: each step is its own goal
 // one level down, so the instruction's solver depth stays flat.
+/// `TestBit`: `(x >> i) & 1` for register value `x` and index `i` (`i >= 64` faults).
 impl<Rn, X, Y, Ord, Sh, Res> NumOp<X, Y> for TestBit<Rn>
 where
     Y: CmpW<U64, num::Equal, Out = Ord>,
@@ -550,15 +551,19 @@ where
 {
     type Out = Produced<<<V as num::Low>::Bit as BitAsNum>::Out>;
 }
+/// A refused shift stays refused.
 impl<Rs, It> LowBitOf for Refused<Rs, It> {
     type Out = Refused<Rs, It>;
 }
+/// Bit `B0` as the number 0.
 impl BitAsNum for B0 {
     type Out = U0;
 }
+/// Bit `B1` as the number 1.
 impl BitAsNum for typenum::B1 {
     type Out = U1;
 }
+/// `SetBit`: `x | (1 << i)` for register value `x` and index `i` (`i >= 64` faults).
 impl<Rn, X, Y, Ord, Sh, Res> NumOp<X, Y> for SetBit<Rn>
 where
     Y: CmpW<U64, num::Equal, Out = Ord>,
@@ -572,10 +577,12 @@ where
 impl<X: BitW<num::OrOp, V>, V> OrInto<X> for Produced<V> {
     type Out = Produced<num::BitwiseOf<num::OrOp, X, V>>;
 }
+/// A refused shift stays refused.
 impl<X, Rs, It> OrInto<X> for Refused<Rs, It> {
     type Out = Refused<Rs, It>;
 }
 
+/// `TestBit<Rn>`: `[s.., i] -> [s.., bit i of rn]`.
 impl<Rn, Y, R, S, B, A, Res> Execute<R, HCons<Y, S>, B, A> for TestBit<Rn>
 where
     Rn: Register<R>,
@@ -586,6 +593,7 @@ where
 {
     type Next = <Res as Resume<R, S, B, A, HCons<Y, S>>>::Next;
 }
+/// `SetBit<Rn>`: `[s.., i] -> [s..]`, `rn |= 1 << i`.
 impl<Rn, Y, R, S, B, A, Res> Execute<R, HCons<Y, S>, B, A> for SetBit<Rn>
 where
     Rn: Register<R>,
@@ -600,6 +608,7 @@ where
 impl<Rn: Register<R>, V, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Produced<V> {
     type Next = Vm<RegSet<Rn, R, V>, S, B, A>;
 }
+/// A refused `SetBit` faults with the stack as it was.
 impl<Rn, Rs, It, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
 }
@@ -608,12 +617,15 @@ impl<Rn, Rs, It, R, S, B, A, Orig> StoreResult<Rn, R, S, B, A, Orig> for Refused
 impl<X: num::TrailingZeros> CtzK<NumK> for X {
     type Out = Produced<num::TrailingZerosOf<X>>;
 }
+/// `Ctz` of a list: `NotANumber` about it.
 impl<X> CtzK<ListK> for X {
     type Out = Refused<reason::NotANumber, X>;
 }
+/// `Ctz` of a record: `NotANumber` about it.
 impl<X> CtzK<RecK> for X {
     type Out = Refused<reason::NotANumber, X>;
 }
+/// `Ctz`: `[s.., x] -> [s.., trailing zeros of x]`.
 impl<X: Class, R, S, B, A, Res> Execute<R, HCons<X, S>, B, A> for Ctz
 where
     X: CtzK<KindOf<X>, Out = Res>,
@@ -637,6 +649,7 @@ impl<R, S, B, A, Orig, Rs> Jump<R, S, B, A, Orig> for Outside<Rs> {
     type Next = Faulted<Rs, NoItem, AtHead, R, Orig, B, A>;
 }
 
+/// `Jmp<D>`: continue at the target the cell links to.
 impl<D, R, S, B: Behind, A> Execute<R, S, B, A> for Jmp<D>
 where
     B::Jump: Jump<R, S, B, A, S>,
@@ -671,15 +684,18 @@ macro_rules! branch {
         }
     )*};
 }
+/// A taken branch jumps like `Jmp`.
 impl<R, S, B: Behind, A, Orig> Go<R, S, B, A, Orig> for Taken
 where
     B::Jump: Jump<R, S, B, A, Orig>,
 {
     type Next = <B::Jump as Jump<R, S, B, A, Orig>>::Next;
 }
+/// A branch not taken goes on to the next instruction, the condition popped.
 impl<R, S, B, A, Orig> Go<R, S, B, A, Orig> for NotTaken {
     type Next = Vm<R, S, B, A>;
 }
+/// A branch on a value that is not a number faults.
 impl<Rs, It, R, S, B, A, Orig> Go<R, S, B, A, Orig> for Refused<Rs, It> {
     type Next = Faulted<Rs, It, AtHead, R, Orig, B, A>;
 }
@@ -690,25 +706,32 @@ branch! {
 
 // ------------------------------------------------------------- end of run
 
+/// `Halt`: the run stops, accepted (rejected if it noted violations).
 impl<R, S, B, A> Execute<R, S, B, A> for Halt {
     type Next = Halted<R, S, B, A>;
 }
+/// `Fail<Rs>`: `[s.., x]` stops with fault `Rs` about `x`.
 impl<Rs, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Fail<Rs> {
     type Next = Faulted<Rs, X, AtHead, R, HCons<X, S>, B, A>;
 }
 
+/// `Assert<Rs>` on 0: fault `Rs` about the item.
 impl<Rs, X, R, S, B, A, Orig> Check<NumK, UTerm, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Faulted<Rs, X, AtHead, R, Orig, B, A>;
 }
+/// `Assert<Rs>` on a non-zero number: `[s.., x, c] -> [s..]`.
 impl<Rs, U, Bt, X, R, S, B, A, Orig> Check<NumK, UInt<U, Bt>, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Vm<R, S, B, A>;
 }
+/// `Assert<Rs>` on a list: `NotANumber` about it.
 impl<Rs, C, X, R, S, B, A, Orig> Check<ListK, C, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
+/// `Assert<Rs>` on a record: `NotANumber` about it.
 impl<Rs, C, X, R, S, B, A, Orig> Check<RecK, C, X, R, S, B, A, Orig> for Assert<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
+/// `Assert<Rs>`: `[s.., x, c]`, decided on `c`'s kind and value.
 impl<Rs, C: Class + Truth, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Assert<Rs>
 where
     Assert<Rs>: Check<KindOf<C>, TruthOf<C>, X, R, S, B, A, HCons<C, HCons<X, S>>>,
@@ -728,9 +751,11 @@ where
 {
     type Out = <<L as ListShape>::Shape as UnconsShape>::Out;
 }
+/// `[]`: push 0.
 impl UnconsShape for HNil {
     type Out = Produced<U0>;
 }
+/// `h :: t`: push `t`, `h`, 1.
 impl<H, T> UnconsShape for HCons<H, T> {
     type Out = Unconsed<H, T>;
 }
@@ -742,6 +767,7 @@ impl<T> UnconsShape for BrokenCell<T> {
 impl<L> UnconsK<NumK> for L {
     type Out = Refused<reason::NotAList, L>;
 }
+/// `Uncons` of a record: `NotAList` about it.
 impl<L> UnconsK<RecK> for L {
     type Out = Refused<reason::NotAList, L>;
 }
@@ -749,6 +775,7 @@ impl<L> UnconsK<RecK> for L {
 impl<H, T, R, S, B, A, Orig> Resume<R, S, B, A, Orig> for Unconsed<H, T> {
     type Next = Vm<R, HCons<U1, HCons<H, HCons<T, S>>>, B, A>;
 }
+/// `Uncons`: `[s.., l] -> [s.., t, h, 1]` or `[s.., 0]`.
 impl<L: Class, R, S, B, A, Res> Execute<R, HCons<L, S>, B, A> for Uncons
 where
     L: UnconsK<KindOf<L>, Out = Res>,
@@ -757,12 +784,15 @@ where
     type Next = <Res as Resume<R, S, B, A, HCons<L, S>>>::Next;
 }
 
+/// Item 0 of `h :: t` is `h`.
 impl<H, T> Nth<UTerm> for HCons<H, T> {
     type Out = Produced<H>;
 }
+/// No item `N` in `[]`: `NoSuchField`.
 impl<N> Nth<N> for HNil {
     type Out = Refused<reason::NoSuchField, NoItem>;
 }
+/// Item `n` of `h :: t` is item `n - 1` of `t`.
 impl<H, T, U, Bt, N1> Nth<UInt<U, Bt>> for HCons<H, T>
 where
     UInt<U, Bt>: SubW<U1, B0, Out = N1>,
@@ -781,9 +811,11 @@ where
 {
     type Out = <<X::Fields as Nth<N>>::Out as FieldOf<X>>::Out;
 }
+/// A field found is produced.
 impl<V, X> FieldOf<X> for Produced<V> {
     type Out = Produced<V>;
 }
+/// No such field: `NoSuchField` about the record.
 impl<It, X> FieldOf<X> for Refused<reason::NoSuchField, It> {
     type Out = Refused<reason::NoSuchField, X>;
 }
@@ -791,9 +823,11 @@ impl<It, X> FieldOf<X> for Refused<reason::NoSuchField, It> {
 impl<N, X> FieldK<NumK, N> for X {
     type Out = Refused<reason::NotARecord, X>;
 }
+/// `Field` of a list: `NotARecord` about it.
 impl<N, X> FieldK<ListK, N> for X {
     type Out = Refused<reason::NotARecord, X>;
 }
+/// `Field<N>`: `[s.., x] -> [s.., field N of x]`.
 impl<N, X: Class, R, S, B, A, Res> Execute<R, HCons<X, S>, B, A> for Field<N>
 where
     X: FieldK<KindOf<X>, N, Out = Res>,
@@ -802,22 +836,28 @@ where
     type Next = <Res as Resume<R, S, B, A, HCons<X, S>>>::Next;
 }
 
+/// `Fail2<Rs>`: `[s.., x, y]` stops with fault `Rs` about `(x, y)`.
 impl<Rs, X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Fail2<Rs> {
     type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, HCons<Y, HCons<X, S>>, B, A>;
 }
 
+/// `Assert2<Rs>` on 0: fault `Rs` about the pair.
 impl<Rs, X, Y, R, S, B, A, Orig> Check2<NumK, UTerm, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Faulted<Rs, Pair<X, Y>, AtHead, R, Orig, B, A>;
 }
+/// `Assert2<Rs>` on a non-zero number: `[s.., x, y, c] -> [s..]`.
 impl<Rs, U, Bt, X, Y, R, S, B, A, Orig> Check2<NumK, UInt<U, Bt>, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Vm<R, S, B, A>;
 }
+/// `Assert2<Rs>` on a list: `NotANumber` about it.
 impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<ListK, C, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
+/// `Assert2<Rs>` on a record: `NotANumber` about it.
 impl<Rs, C, X, Y, R, S, B, A, Orig> Check2<RecK, C, X, Y, R, S, B, A, Orig> for Assert2<Rs> {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
+/// `Assert2<Rs>`: `[s.., x, y, c]`, decided on `c`'s kind and value.
 impl<Rs, C: Class + Truth, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Assert2<Rs>
 where
     Assert2<Rs>: Check2<KindOf<C>, TruthOf<C>, X, Y, R, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
@@ -831,6 +871,7 @@ where
 impl<N, L, Rm: Room, D> Note<N> for Notes<L, Rm, D> {
     type Out = Notes<HCons<N, L>, Rm::Less, D>;
 }
+/// No room left: count the note in `Dropped`.
 impl<N, L, D: Inc> Note<N> for Notes<L, Room0, D> {
     type Out = Notes<L, Room0, <D as Inc>::Out>;
 }
@@ -840,21 +881,26 @@ impl<N, X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg: Note<N>, S, B, A, Orig> Noting<
 {
     type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, <Lg as Note<N>>::Out>, S, B, A>;
 }
+/// `Report` on a non-zero number: nothing noted, the operands popped.
 impl<U, Bt, N, R, S, B, A, Orig> Noting<NumK, UInt<U, Bt>, N, S, B, A, Orig> for R {
     type Next = Vm<R, S, B, A>;
 }
+/// `Report` on a list: `NotANumber` about it.
 impl<C, N, R, S, B, A, Orig> Noting<ListK, C, N, S, B, A, Orig> for R {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
+/// `Report` on a record: `NotANumber` about it.
 impl<C, N, R, S, B, A, Orig> Noting<RecK, C, N, S, B, A, Orig> for R {
     type Next = Faulted<reason::NotANumber, C, AtHead, R, Orig, B, A>;
 }
+/// `Report<Rs>`: `[s.., x, c] -> [s..]`, noting `Rs` about `x` when `c` is 0.
 impl<Rs, C: Class + Truth, X, R, S, B, A> Execute<R, HCons<C, HCons<X, S>>, B, A> for Report<Rs>
 where
     R: Noting<KindOf<C>, TruthOf<C>, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>,
 {
     type Next = <R as Noting<KindOf<C>, TruthOf<C>, Noted<Rs, X>, S, B, A, HCons<C, HCons<X, S>>>>::Next;
 }
+/// `Report2<Rs>`: `[s.., x, y, c] -> [s..]`, noting `Rs` about `(x, y)` when `c` is 0.
 impl<Rs, C: Class + Truth, X, Y, R, S, B, A> Execute<R, HCons<C, HCons<Y, HCons<X, S>>>, B, A> for Report2<Rs>
 where
     R: Noting<KindOf<C>, TruthOf<C>, Noted<Rs, Pair<X, Y>>, S, B, A, HCons<C, HCons<Y, HCons<X, S>>>>,
