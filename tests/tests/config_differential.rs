@@ -478,6 +478,21 @@ fn kind_info(k: &Ident) -> (bool, u64, u64, u64, u64) {
     (false, 0, 0, 1, 0)
 }
 
+/// The board a map is on (declared in the file).
+fn board_of<'a>(config: &'a ConfigFile, map: &programs_dsl::Devices) -> &'a programs_dsl::Board {
+    config
+        .boards
+        .iter()
+        .find(|b| map.board.is_ident(&b.name))
+        .expect("the map's board")
+}
+
+/// The last byte of a range (of its first byte when it is empty), saturating
+/// at 2^64 - 1: ranges compare by their last byte.
+fn last(base: u64, size: u64) -> u64 {
+    base.saturating_add(size.max(1) - 1)
+}
+
 /// The partition rules in plain Rust, from the catalogue's words, for
 /// every `partitions!` set of `config` (on a map of the file).
 fn reference_partitions(config: &ConfigFile, add: &mut dyn FnMut(&str, &'static str, String, String)) {
@@ -506,13 +521,8 @@ fn reference_partitions(config: &ConfigFile, add: &mut dyn FnMut(&str, &'static 
             .iter()
             .find(|m| set.map.is_ident(&m.name))
             .expect("the set's map");
-        let b = config
-            .boards
-            .iter()
-            .find(|b| map.board.is_ident(&b.name))
-            .expect("the map's board");
+        let b = board_of(config, map);
         let board = b.name.to_string();
-        let last = |base: u64, size: u64| base.saturating_add(size.max(1) - 1);
         let ps = &set.partitions;
         // Where a device is in the map, as the grant rules find it: by its
         // window's base (a map whose windows share a base is refused by its
@@ -893,13 +903,8 @@ fn reference(config: &ConfigFile) -> BTreeSet<Violation> {
     }
     for m in &config.devices {
         let name = m.name.to_string();
-        let b = config
-            .boards
-            .iter()
-            .find(|b| m.board.is_ident(&b.name))
-            .expect("the map's board");
+        let b = board_of(config, m);
         let board = b.name.to_string();
-        let last = |base: u64, size: u64| base.saturating_add(size.max(1) - 1);
         let (ram, image) = (
             (b.ram.base, last(b.ram.base, b.ram.size)),
             (b.image.base, last(b.image.base, b.image.size)),
