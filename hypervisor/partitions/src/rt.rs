@@ -38,6 +38,44 @@ macro_rules! __partition_asm {
             bl      __partition_main
         1:  b       1b
         
+        // x2..x30 of the frame on the stack (`ExceptionFrame.x`, x_n at 8 n), with
+        // `pair` (`stp`/`ldp`) and `single` (`str`/`ldr`) for x30.
+        .macro FRAME_X pair, single
+            \pair   x2, x3, [sp, #16]
+            \pair   x4, x5, [sp, #32]
+            \pair   x6, x7, [sp, #48]
+            \pair   x8, x9, [sp, #64]
+            \pair   x10, x11, [sp, #80]
+            \pair   x12, x13, [sp, #96]
+            \pair   x14, x15, [sp, #112]
+            \pair   x16, x17, [sp, #128]
+            \pair   x18, x19, [sp, #144]
+            \pair   x20, x21, [sp, #160]
+            \pair   x22, x23, [sp, #176]
+            \pair   x24, x25, [sp, #192]
+            \pair   x26, x27, [sp, #208]
+            \pair   x28, x29, [sp, #224]
+            \single x30, [sp, #240]
+        .endm
+        // q0..q31 of the frame (`ExceptionFrame.q`, at 256 + 16 n).
+        .macro FRAME_Q pair
+            \pair   q0, q1, [sp, #256]
+            \pair   q2, q3, [sp, #288]
+            \pair   q4, q5, [sp, #320]
+            \pair   q6, q7, [sp, #352]
+            \pair   q8, q9, [sp, #384]
+            \pair   q10, q11, [sp, #416]
+            \pair   q12, q13, [sp, #448]
+            \pair   q14, q15, [sp, #480]
+            \pair   q16, q17, [sp, #512]
+            \pair   q18, q19, [sp, #544]
+            \pair   q20, q21, [sp, #576]
+            \pair   q22, q23, [sp, #608]
+            \pair   q24, q25, [sp, #640]
+            \pair   q26, q27, [sp, #672]
+            \pair   q28, q29, [sp, #704]
+            \pair   q30, q31, [sp, #736]
+        .endm
         // EL1 vectors: every entry saves x0..x30, q0..q31, FPSR and FPCR (an
         // interrupt may arrive anywhere, and the handler is compiled code) and calls
         // `__partition_exception(frame, entry)`; a handled exception returns here.
@@ -69,37 +107,8 @@ macro_rules! __partition_asm {
             VECTOR 14
             VECTOR 15
         vector_common:
-            stp     x2, x3, [sp, #16]
-            stp     x4, x5, [sp, #32]
-            stp     x6, x7, [sp, #48]
-            stp     x8, x9, [sp, #64]
-            stp     x10, x11, [sp, #80]
-            stp     x12, x13, [sp, #96]
-            stp     x14, x15, [sp, #112]
-            stp     x16, x17, [sp, #128]
-            stp     x18, x19, [sp, #144]
-            stp     x20, x21, [sp, #160]
-            stp     x22, x23, [sp, #176]
-            stp     x24, x25, [sp, #192]
-            stp     x26, x27, [sp, #208]
-            stp     x28, x29, [sp, #224]
-            str     x30, [sp, #240]
-            stp     q0, q1, [sp, #256]
-            stp     q2, q3, [sp, #288]
-            stp     q4, q5, [sp, #320]
-            stp     q6, q7, [sp, #352]
-            stp     q8, q9, [sp, #384]
-            stp     q10, q11, [sp, #416]
-            stp     q12, q13, [sp, #448]
-            stp     q14, q15, [sp, #480]
-            stp     q16, q17, [sp, #512]
-            stp     q18, q19, [sp, #544]
-            stp     q20, q21, [sp, #576]
-            stp     q22, q23, [sp, #608]
-            stp     q24, q25, [sp, #640]
-            stp     q26, q27, [sp, #672]
-            stp     q28, q29, [sp, #704]
-            stp     q30, q31, [sp, #736]
+            FRAME_X stp, str
+            FRAME_Q stp
             mrs     x9, fpsr
             mrs     x10, fpcr
             add     x11, sp, #768
@@ -111,37 +120,8 @@ macro_rules! __partition_asm {
             ldp     x9, x10, [x11]
             msr     fpsr, x9
             msr     fpcr, x10
-            ldp     q0, q1, [sp, #256]
-            ldp     q2, q3, [sp, #288]
-            ldp     q4, q5, [sp, #320]
-            ldp     q6, q7, [sp, #352]
-            ldp     q8, q9, [sp, #384]
-            ldp     q10, q11, [sp, #416]
-            ldp     q12, q13, [sp, #448]
-            ldp     q14, q15, [sp, #480]
-            ldp     q16, q17, [sp, #512]
-            ldp     q18, q19, [sp, #544]
-            ldp     q20, q21, [sp, #576]
-            ldp     q22, q23, [sp, #608]
-            ldp     q24, q25, [sp, #640]
-            ldp     q26, q27, [sp, #672]
-            ldp     q28, q29, [sp, #704]
-            ldp     q30, q31, [sp, #736]
-            ldp     x2, x3, [sp, #16]
-            ldp     x4, x5, [sp, #32]
-            ldp     x6, x7, [sp, #48]
-            ldp     x8, x9, [sp, #64]
-            ldp     x10, x11, [sp, #80]
-            ldp     x12, x13, [sp, #96]
-            ldp     x14, x15, [sp, #112]
-            ldp     x16, x17, [sp, #128]
-            ldp     x18, x19, [sp, #144]
-            ldp     x20, x21, [sp, #160]
-            ldp     x22, x23, [sp, #176]
-            ldp     x24, x25, [sp, #192]
-            ldp     x26, x27, [sp, #208]
-            ldp     x28, x29, [sp, #224]
-            ldr     x30, [sp, #240]
+            FRAME_Q ldp
+            FRAME_X ldp, ldr
             ldp     x0, x1, [sp, #0]
             add     sp, sp, #800
             eret
@@ -160,6 +140,7 @@ pub struct ExceptionFrame {
     pub fpcr: u64,
 }
 const _: () = {
+    assert!(core::mem::offset_of!(ExceptionFrame, x) == 0);
     assert!(core::mem::offset_of!(ExceptionFrame, q) == 256);
     assert!(core::mem::offset_of!(ExceptionFrame, fpsr) == 768);
     assert!(core::mem::size_of::<ExceptionFrame>() == 784);

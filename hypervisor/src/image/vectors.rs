@@ -99,6 +99,49 @@ impl ExitKind {
 
 global_asm!(
     r#"
+// x2..x29 in pairs at `base` + 8 n (x0..x30 are `x: [u64; 31]` at offset 0
+// of GuestRegs and TrapFrame), with `pair` (`stp`/`ldp`).
+.macro XPAIRS_2_29 pair, base
+    \pair   x2, x3, [\base, #16]
+    \pair   x4, x5, [\base, #32]
+    \pair   x6, x7, [\base, #48]
+    \pair   x8, x9, [\base, #64]
+    \pair   x10, x11, [\base, #80]
+    \pair   x12, x13, [\base, #96]
+    \pair   x14, x15, [\base, #112]
+    \pair   x16, x17, [\base, #128]
+    \pair   x18, x19, [\base, #144]
+    \pair   x20, x21, [\base, #160]
+    \pair   x22, x23, [\base, #176]
+    \pair   x24, x25, [\base, #192]
+    \pair   x26, x27, [\base, #208]
+    \pair   x28, x29, [\base, #224]
+.endm
+// x2..x30: the pairs, then x30 with `single` (`str`/`ldr`) at `base` + 240.
+.macro XREGS_2_30 pair, single, base
+    XPAIRS_2_29 \pair, \base
+    \single x30, [\base, #240]
+.endm
+// q0..q31 in pairs at `base` + 16 n (FpRegs.q at offset 0).
+.macro QREGS pair, base
+    \pair   q0, q1, [\base, #0]
+    \pair   q2, q3, [\base, #32]
+    \pair   q4, q5, [\base, #64]
+    \pair   q6, q7, [\base, #96]
+    \pair   q8, q9, [\base, #128]
+    \pair   q10, q11, [\base, #160]
+    \pair   q12, q13, [\base, #192]
+    \pair   q14, q15, [\base, #224]
+    \pair   q16, q17, [\base, #256]
+    \pair   q18, q19, [\base, #288]
+    \pair   q20, q21, [\base, #320]
+    \pair   q22, q23, [\base, #352]
+    \pair   q24, q25, [\base, #384]
+    \pair   q26, q27, [\base, #416]
+    \pair   q28, q29, [\base, #448]
+    \pair   q30, q31, [\base, #480]
+.endm
+
 .macro GUEST_EXIT code
     .balign 0x80
     stp     x0, x1, [sp, #-16]!
@@ -163,62 +206,19 @@ run_guest:
     ldr     x1, [x0, #{g_spsr}]
     msr     spsr_el2, x1
     add     x1, x0, #{g_fp}
-    ldp     q0, q1, [x1, #0]
-    ldp     q2, q3, [x1, #32]
-    ldp     q4, q5, [x1, #64]
-    ldp     q6, q7, [x1, #96]
-    ldp     q8, q9, [x1, #128]
-    ldp     q10, q11, [x1, #160]
-    ldp     q12, q13, [x1, #192]
-    ldp     q14, q15, [x1, #224]
-    ldp     q16, q17, [x1, #256]
-    ldp     q18, q19, [x1, #288]
-    ldp     q20, q21, [x1, #320]
-    ldp     q22, q23, [x1, #352]
-    ldp     q24, q25, [x1, #384]
-    ldp     q26, q27, [x1, #416]
-    ldp     q28, q29, [x1, #448]
-    ldp     q30, q31, [x1, #480]
+    QREGS ldp, x1
     add     x1, x1, #{fp_fpcr}
     ldp     x2, x3, [x1]
     msr     fpcr, x2
     msr     fpsr, x3
-    ldp     x2, x3, [x0, #16]
-    ldp     x4, x5, [x0, #32]
-    ldp     x6, x7, [x0, #48]
-    ldp     x8, x9, [x0, #64]
-    ldp     x10, x11, [x0, #80]
-    ldp     x12, x13, [x0, #96]
-    ldp     x14, x15, [x0, #112]
-    ldp     x16, x17, [x0, #128]
-    ldp     x18, x19, [x0, #144]
-    ldp     x20, x21, [x0, #160]
-    ldp     x22, x23, [x0, #176]
-    ldp     x24, x25, [x0, #192]
-    ldp     x26, x27, [x0, #208]
-    ldp     x28, x29, [x0, #224]
-    ldr     x30, [x0, #240]
+    XREGS_2_30 ldp, ldr, x0
     ldp     x0, x1, [x0, #0]
     eret
 
 // Guest took an exception: [sp] = guest x0, x1; the host frame is above it.
 guest_exit:
     ldr     x1, [sp, #16 + {hf_ctx}]
-    stp     x2, x3, [x1, #16]
-    stp     x4, x5, [x1, #32]
-    stp     x6, x7, [x1, #48]
-    stp     x8, x9, [x1, #64]
-    stp     x10, x11, [x1, #80]
-    stp     x12, x13, [x1, #96]
-    stp     x14, x15, [x1, #112]
-    stp     x16, x17, [x1, #128]
-    stp     x18, x19, [x1, #144]
-    stp     x20, x21, [x1, #160]
-    stp     x22, x23, [x1, #176]
-    stp     x24, x25, [x1, #192]
-    stp     x26, x27, [x1, #208]
-    stp     x28, x29, [x1, #224]
-    str     x30, [x1, #240]
+    XREGS_2_30 stp, str, x1
     ldp     x2, x3, [sp], #16
     stp     x2, x3, [x1, #0]
     mrs     x2, sp_el1
@@ -228,22 +228,7 @@ guest_exit:
     mrs     x2, spsr_el2
     str     x2, [x1, #{g_spsr}]
     add     x2, x1, #{g_fp}
-    stp     q0, q1, [x2, #0]
-    stp     q2, q3, [x2, #32]
-    stp     q4, q5, [x2, #64]
-    stp     q6, q7, [x2, #96]
-    stp     q8, q9, [x2, #128]
-    stp     q10, q11, [x2, #160]
-    stp     q12, q13, [x2, #192]
-    stp     q14, q15, [x2, #224]
-    stp     q16, q17, [x2, #256]
-    stp     q18, q19, [x2, #288]
-    stp     q20, q21, [x2, #320]
-    stp     q22, q23, [x2, #352]
-    stp     q24, q25, [x2, #384]
-    stp     q26, q27, [x2, #416]
-    stp     q28, q29, [x2, #448]
-    stp     q30, q31, [x2, #480]
+    QREGS stp, x2
     mrs     x3, fpcr
     mrs     x4, fpsr
     add     x2, x2, #{fp_fpcr}
@@ -263,21 +248,7 @@ guest_exit:
 
 // An exception at EL2: save everything into a TrapFrame and report (no return).
 el2_fault_common:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    XREGS_2_30 stp, str, sp
     mrs     x2, elr_el2
     str     x2, [sp, #{t_elr}]
     mrs     x2, spsr_el2
@@ -295,20 +266,7 @@ el2_fault_common:
 .global capture_regs
 capture_regs:
     stp     x0, x1, [x0, #0]
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
+    XPAIRS_2_29 stp, x0
     mov     x1, sp
     stp     x30, x1, [x0, #240]
     ret
