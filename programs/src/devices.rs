@@ -125,15 +125,15 @@ typevm::reason! {
         "give each device its own interrupt";
     /// An interrupt on a kind that raises none.
     pub UnexpectedInterrupt: "devices: interrupts in the range the kind requires",
-        "device {item} is a {0}, which raises no interrupt, but has `irq {3}`",
+        "device {item} is a {0}, which raises no interrupt, but has `irq {3:dec}`",
         "remove the `irq`";
     /// An SPI device without an SPI.
     pub NotAnSpi: "devices: interrupts in the range the kind requires",
-        "device {item} needs an SPI interrupt (0x20..=0x3fb) but has {3} (0x0: none)",
+        "device {item} needs an SPI interrupt (32..=1019) but has {3:dec} (0: none)",
         "give it an `irq` in 32..=1019";
     /// A PPI device without a PPI.
     pub NotAPpi: "devices: interrupts in the range the kind requires",
-        "device {item} needs a PPI interrupt (0x10..=0x1f) but has {3} (0x0: none)",
+        "device {item} needs a PPI interrupt (16..=31) but has {3:dec} (0: none)",
         "give it an `irq` in 16..=31";
     /// A second device of a singleton kind.
     pub SecondSingleton: "devices: singleton kinds appear once",

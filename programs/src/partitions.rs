@@ -119,7 +119,7 @@ typevm::reason! {
         "partitions are isolated by their memory: give each region its own pages";
     /// An interrupt no device of the map raises.
     pub InterruptWithoutDevice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
-        "partition {0} is routed interrupt {1}, which no device of the map raises",
+        "partition {0} is routed interrupt {1:dec}, which no device of the map raises",
         "route the interrupt of a device the partition is given";
     /// An interrupt of a device the partition does not own.
     pub InterruptOfUngrantedDevice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
@@ -131,11 +131,11 @@ typevm::reason! {
         "only a passed-through device's interrupt reaches a partition: remove the routing, or make the kind `passthrough`";
     /// A routed interrupt that is not a shared peripheral interrupt.
     pub RoutedNotAnSpi: "partitions: an interrupt is routed to a partition that owns its device, at most once",
-        "partition {0} is routed interrupt {1}, which is not a shared peripheral interrupt (32..=1019)",
+        "partition {0} is routed interrupt {1:dec}, which is not a shared peripheral interrupt (32..=1019)",
         "SGIs and PPIs belong to the CPUs the hypervisor runs on: route only the SPI of a device the partition is given";
     /// An interrupt routed to two partitions.
     pub InterruptRoutedTwice: "partitions: an interrupt is routed to a partition that owns its device, at most once",
-        "partition {0} is routed interrupt {1}, which is routed to another partition before it",
+        "partition {0} is routed interrupt {1:dec}, which is routed to another partition before it",
         "an interrupt is delivered to one partition: remove one of the routings";
     /// A partition without execution contexts.
     pub NoExecutionContext: "partitions: execution contexts fit the board's CPUs",

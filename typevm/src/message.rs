@@ -275,6 +275,14 @@ impl Message {
                 Some(v) => self.push_val(&v),
                 None => self.push_str("?"),
             }
+        } else if key.len() == 5 && key[0].is_ascii_digit() && bytes_eq(key.split_at(1).1, b":dec") {
+            // `{N:dec}`: part N as a decimal number (interrupt ids read as
+            // the GIC documents them); any other value as `{N}` shows it.
+            match item_part(item, (key[0] - b'0') as usize) {
+                Some(Val::Num(n)) => self.push_dec(n),
+                Some(v) => self.push_val(&v),
+                None => self.push_str("?"),
+            }
         } else if key.len() == 3 && key[0].is_ascii_digit() && key[1] == b'.' && key[2].is_ascii_digit() {
             // `{N.M}`: field M of part N (the kind of the device a pair names).
             let (n, f) = ((key[0] - b'0') as usize, (key[2] - b'0') as usize);

@@ -4,7 +4,8 @@
 /// the fault's item, `{0}`, `{1}`, ... the elements of an item that is a list
 /// (or the fields of a record), `{op}` the instruction and `{pc}` its index.
 /// Records show by name (`Running`), as an arrow (`Running -> Reset`) or as a
-/// window (`uart0 [0x9000000, +0x1000)`); numbers show in hex.
+/// window (`uart0 [0x9000000, +0x1000)`); numbers show in hex, or in
+/// decimal as `{N:dec}` (interrupt ids). `{N.M}` is field `M` of part `N`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReasonInfo {
     /// The check this reason belongs to (`"typevm"` for the engine's own faults).

@@ -73,7 +73,11 @@ fn main() -> ExitCode {
         }
     };
     let crate_name = crate_name.unwrap_or_else(|| crate_of(std::path::Path::new(&path)));
-    say!("explain: {path} (crate `{crate_name}`)");
+    if crate_name.is_empty() {
+        say!("explain: {path} (crate unknown: no package above the file; `--crate NAME` names it)");
+    } else {
+        say!("explain: {path} (crate `{crate_name}`)");
+    }
     let report = match explain::explain(&config, &crate_name, true) {
         Ok(r) => r,
         Err(e) => {
