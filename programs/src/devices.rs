@@ -370,10 +370,33 @@ const fn kinds_table(set: &str, kinds: Val) -> ([KindInfo; 64], usize) {
             m.push_str("` out of its place or from another set (declare kind sets with `device_kinds!`)");
             panic!("{}", m.as_str());
         }
+        if t[n].set == board_set_identity()
+            && !kinds_contain(<<crate::board::VirtKinds as KindSet>::Kinds as Value>::VAL, &t[n])
+        {
+            // The emulation rule knows the hypervisor's emulated kinds by
+            // this set's identity and their ids: a hand-written set that
+            // copies the identity would pass its own kinds off as emulated.
+            let mut m = typevm::message::Message::new();
+            m.push_str(crate::gate::REFUSES);
+            m.push_str(": kind set `");
+            m.push_str(set);
+            m.push_str("` has the identity of the board's kind set `VirtKinds`, but `");
+            m.push_str(t[n].name);
+            m.push_str("` is not one of its kinds (declare kind sets with `device_kinds!`)");
+            panic!("{}", m.as_str());
+        }
         n += 1;
         rest = tail;
     }
     (t, n)
+}
+
+/// The identity of the board's kind set (`programs::board::VirtKinds`).
+const fn board_set_identity() -> u64 {
+    match <crate::board::VirtKinds as Value>::VAL {
+        Val::Rec(r) => num_of(&r.fields[0]),
+        _ => panic!("a kind set is a record `[identity, number of kinds]`"),
+    }
 }
 
 /// The runtime entry of a reflected device record, whose kind must be the

@@ -465,6 +465,19 @@ const fn device_index(devices: &[DeviceInfo], device: &Val, partition: &str) -> 
     panic!("a granted device is a device of the map (`GrantsInMap`)")
 }
 
+/// Refuse the configuration: partition `partition` is given `device`, which is `why`.
+const fn refuse_grant(partition: &str, device: &str, why: &str) -> ! {
+    let mut m = typevm::message::Message::new();
+    m.push_str(crate::gate::REFUSES);
+    m.push_str(": partition `");
+    m.push_str(partition);
+    m.push_str("` is given `");
+    m.push_str(device);
+    m.push_str("`, ");
+    m.push_str(why);
+    panic!("{}", m.as_str());
+}
+
 /// The runtime partition table of set `P` on map `M`, output by
 /// [`ReflectPartitions`] run on [`Input<P, M>`], the very value the checks
 /// ran on. Crate-private: the gate is the only way to it from outside.
@@ -502,11 +515,23 @@ where
                 rest = tail;
             }
             let mut rest = p.fields[5];
+            let first_grant = gi;
             while let Some((g, tail)) = rest.uncons() {
                 let g = record(&g);
                 assert!(gi < MAX_POOL, "a set of partitions has at most 256 grants");
+                let device = device_index(devices, &g.fields[0], p.name);
+                // `partitions!` refuses a second grant of one device; a
+                // hand-written set is held to it here (the runtime would
+                // map the window twice).
+                let mut j = first_grant;
+                while j < gi {
+                    if grants[j].device == device {
+                        refuse_grant(p.name, devices[device].name(), "twice: give each device once");
+                    }
+                    j += 1;
+                }
                 grants[gi] = GrantInfo {
-                    device: device_index(devices, &g.fields[0], p.name),
+                    device,
                     exclusive: crate::devices::num_of(&g.fields[1]) != 0,
                 };
                 gi += 1;
@@ -535,6 +560,15 @@ where
             let p = record(&Self::OUT.memory[k]);
             let (nr, ng, ni) = (list_len(p.fields[4]), list_len(p.fields[5]), list_len(p.fields[6]));
             let f = p.fields;
+            if crate::devices::num_of(&f[1]) == 0 && crate::devices::num_of(&f[2]) == 0 {
+                // `partitions!` refuses the nil UUID; a hand-written set is held to it here.
+                let mut m = typevm::message::Message::new();
+                m.push_str(crate::gate::REFUSES);
+                m.push_str(": partition `");
+                m.push_str(p.name);
+                m.push_str("` has the nil UUID, which names no partition\nhelp: give the partition its own UUID");
+                panic!("{}", m.as_str());
+            }
             t[k] = PartitionInfo {
                 name: p.name,
                 id: crate::devices::num_of(&f[0]) as u16,

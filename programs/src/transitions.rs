@@ -25,75 +25,83 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// The id of a state record `[id, vocabulary]`, as a type.
-pub trait StateNumber {
-    type Id: Unsigned;
-}
-impl<S: Declared<Form = RecordOf<frunk::HList![Id, V]>>, Id: Unsigned, V> StateNumber for S {
-    type Id = Id;
-}
+/// The search for an edge, in a private module: no other crate can name
+/// these traits, so none can implement `IsEdge` for a record of its own that
+/// the checks read as one transition and the proof as every transition.
+mod proof {
+    use super::*;
 
-/// Is `F -> T` in the list `Self`? `Out` is `B1` or `B0`.
-pub trait HasEdge<F, T> {
-    type Out: Bit;
-}
-impl<L: ListShape, F, T> HasEdge<F, T> for L
-where
-    L::Shape: ShapeHasEdge<F, T>,
-{
-    type Out = <L::Shape as ShapeHasEdge<F, T>>::Out;
-}
+    /// The id of a state record `[id, vocabulary]`, as a type.
+    pub trait StateNumber {
+        type Id: Unsigned;
+    }
+    impl<S: Declared<Form = RecordOf<frunk::HList![Id, V]>>, Id: Unsigned, V> StateNumber for S {
+        type Id = Id;
+    }
 
-/// [`HasEdge`] on a list's shape: `HNil` has none; `HCons<E, N>` has it
-/// when `E` is the edge or `N` has it. A broken nominal cell has no shape
-/// here, so a list the checks would refuse proves nothing.
-pub trait ShapeHasEdge<F, T> {
-    type Out: Bit;
-}
-impl<F, T> ShapeHasEdge<F, T> for HNil {
-    type Out = B0;
-}
-impl<E: IsEdge<F, T>, N: HasEdge<F, T>, F, T> ShapeHasEdge<F, T> for HCons<E, N>
-where
-    E::Out: Either<N::Out>,
-{
-    type Out = <E::Out as Either<N::Out>>::Out;
-}
+    /// Is `F -> T` in the list `Self`? `Out` is `B1` or `B0`.
+    pub trait HasEdge<F, T> {
+        type Out: Bit;
+    }
+    impl<L: ListShape, F, T> HasEdge<F, T> for L
+    where
+        L::Shape: ShapeHasEdge<F, T>,
+    {
+        type Out = <L::Shape as ShapeHasEdge<F, T>>::Out;
+    }
 
-/// Is the edge `Self` the transition `F -> T`? (Same ids, in order.)
-pub trait IsEdge<F, T> {
-    type Out: Bit;
-}
-impl<A: StateNumber, B: StateNumber, F: StateNumber, T: StateNumber> IsEdge<F, T> for Edge<A, B>
-where
-    A::Id: IsEqual<F::Id>,
-    B::Id: IsEqual<T::Id>,
-    <A::Id as IsEqual<F::Id>>::Output: Both<<B::Id as IsEqual<T::Id>>::Output>,
-{
-    type Out = <<A::Id as IsEqual<F::Id>>::Output as Both<<B::Id as IsEqual<T::Id>>::Output>>::Out;
-}
+    /// [`HasEdge`] on a list's shape: `HNil` has none; `HCons<E, N>` has it
+    /// when `E` is the edge or `N` has it. A broken nominal cell has no shape
+    /// here, so a list the checks would refuse proves nothing.
+    pub trait ShapeHasEdge<F, T> {
+        type Out: Bit;
+    }
+    impl<F, T> ShapeHasEdge<F, T> for HNil {
+        type Out = B0;
+    }
+    impl<E: IsEdge<F, T>, N: HasEdge<F, T>, F, T> ShapeHasEdge<F, T> for HCons<E, N>
+    where
+        E::Out: Either<N::Out>,
+    {
+        type Out = <E::Out as Either<N::Out>>::Out;
+    }
 
-/// `Self || R` on type-level bits, lazily in `R`'s value (not its type).
-pub trait Either<R> {
-    type Out: Bit;
-}
-impl<R> Either<R> for B1 {
-    type Out = B1;
-}
-impl<R: Bit> Either<R> for B0 {
-    type Out = R;
-}
+    /// Is the edge `Self` the transition `F -> T`? (Same ids, in order.)
+    pub trait IsEdge<F, T> {
+        type Out: Bit;
+    }
+    impl<A: StateNumber, B: StateNumber, F: StateNumber, T: StateNumber> IsEdge<F, T> for Edge<A, B>
+    where
+        A::Id: IsEqual<F::Id>,
+        B::Id: IsEqual<T::Id>,
+        <A::Id as IsEqual<F::Id>>::Output: Both<<B::Id as IsEqual<T::Id>>::Output>,
+    {
+        type Out = <<A::Id as IsEqual<F::Id>>::Output as Both<<B::Id as IsEqual<T::Id>>::Output>>::Out;
+    }
 
-/// `Self && R` on type-level bits.
-pub trait Both<R> {
-    type Out: Bit;
+    /// `Self || R` on type-level bits, lazily in `R`'s value (not its type).
+    pub trait Either<R> {
+        type Out: Bit;
+    }
+    impl<R> Either<R> for B1 {
+        type Out = B1;
+    }
+    impl<R: Bit> Either<R> for B0 {
+        type Out = R;
+    }
+
+    /// `Self && R` on type-level bits.
+    pub trait Both<R> {
+        type Out: Bit;
+    }
+    impl<R> Both<R> for B0 {
+        type Out = B0;
+    }
+    impl<R: Bit> Both<R> for B1 {
+        type Out = R;
+    }
 }
-impl<R> Both<R> for B0 {
-    type Out = B0;
-}
-impl<R: Bit> Both<R> for B1 {
-    type Out = R;
-}
+use proof::*;
 
 /// Table `Self` lists the transition `F -> T`, both states of its vocabulary.
 #[diagnostic::on_unimplemented(

@@ -179,104 +179,113 @@ impl<T: Declared<Form = CellOf<S, R>>, S: RankedShape<R, T>, R> ListShape for T 
     type Shape = <S as RankedShape<R, T>>::Out;
 }
 
-/// The number of items of a list value (`NoRank` for a number or a record):
-/// a nominal cell's declared rank, or a frunk list's length.
-pub trait ListRank {
-    type Rank;
-}
-impl ListRank for HNil {
-    type Rank = UTerm;
-}
-impl<H, T: Class + RankOfKind<<T as Class>::K>> ListRank for HCons<H, T>
-where
-    <T as RankOfKind<<T as Class>::K>>::Rank: Succ,
-{
-    type Rank = <<T as RankOfKind<<T as Class>::K>>::Rank as Succ>::Out;
-}
-impl<T: Declared<Form = CellOf<S, R>>, S, R> ListRank for T {
-    type Rank = R;
-}
+/// The rank arithmetic of nominal cells, in a private module: no other
+/// crate can name these traits, so none can implement them for a rank of
+/// its own that always "holds" and unfolds a list forever (what the
+/// `BrokenList` fault exists to stop).
+mod rank {
+    use super::*;
 
-/// The rank of a value of kind `K`: [`ListRank`] for lists, `NoRank` otherwise.
-pub trait RankOfKind<K> {
-    type Rank;
-}
-impl<L: ListRank> RankOfKind<ListK> for L {
-    type Rank = L::Rank;
-}
-impl<L> RankOfKind<NumK> for L {
-    type Rank = NoRank;
-}
-impl<L> RankOfKind<RecK> for L {
-    type Rank = NoRank;
-}
+    /// The number of items of a list value (`NoRank` for a number or a record):
+    /// a nominal cell's declared rank, or a frunk list's length.
+    pub trait ListRank {
+        type Rank;
+    }
+    impl ListRank for HNil {
+        type Rank = UTerm;
+    }
+    impl<H, T: Class + RankOfKind<<T as Class>::K>> ListRank for HCons<H, T>
+    where
+        <T as RankOfKind<<T as Class>::K>>::Rank: Succ,
+    {
+        type Rank = <<T as RankOfKind<<T as Class>::K>>::Rank as Succ>::Out;
+    }
+    impl<T: Declared<Form = CellOf<S, R>>, S, R> ListRank for T {
+        type Rank = R;
+    }
 
-/// The rank of something that is not a list.
-pub struct NoRank;
+    /// The rank of a value of kind `K`: [`ListRank`] for lists, `NoRank` otherwise.
+    pub trait RankOfKind<K> {
+        type Rank;
+    }
+    impl<L: ListRank> RankOfKind<ListK> for L {
+        type Rank = L::Rank;
+    }
+    impl<L> RankOfKind<NumK> for L {
+        type Rank = NoRank;
+    }
+    impl<L> RankOfKind<RecK> for L {
+        type Rank = NoRank;
+    }
 
-/// One more item: `n + 1`, and `NoRank` stays `NoRank`.
-pub trait Succ {
-    type Out;
-}
-impl Succ for NoRank {
-    type Out = NoRank;
-}
-impl Succ for UTerm {
-    type Out = typenum::U1;
-}
-impl<U: Unsigned, B: typenum::Bit> Succ for UInt<U, B>
-where
-    UInt<U, B>: core::ops::Add<typenum::B1>,
-{
-    type Out = typenum::Add1<UInt<U, B>>;
-}
+    /// The rank of something that is not a list.
+    pub struct NoRank;
 
-/// Is `R` the rank `Self` a cell must have (one more than its next cell's,
-/// a `UInt` or `NoRank`), and within [`MAX_RANK`]? `B1` or `B0`.
-pub trait RankIs<R> {
-    type Out;
-}
-impl<R> RankIs<R> for NoRank {
-    type Out = typenum::B0;
-}
-impl<U, B, R> RankIs<R> for UInt<U, B>
-where
-    R: typenum::IsEqual<UInt<U, B>> + typenum::IsLessOrEqual<MaxRank>,
-    typenum::Eq<R, UInt<U, B>>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
-{
-    type Out = typenum::And<typenum::Eq<R, UInt<U, B>>, typenum::LeEq<R, MaxRank>>;
-}
+    /// One more item: `n + 1`, and `NoRank` stays `NoRank`.
+    pub trait Succ {
+        type Out;
+    }
+    impl Succ for NoRank {
+        type Out = NoRank;
+    }
+    impl Succ for UTerm {
+        type Out = typenum::U1;
+    }
+    impl<U: Unsigned, B: typenum::Bit> Succ for UInt<U, B>
+    where
+        UInt<U, B>: core::ops::Add<typenum::B1>,
+    {
+        type Out = typenum::Add1<UInt<U, B>>;
+    }
 
-/// The shape `Uncons` sees of cell `T` of rank `R` with shape `Self`: `Self`
-/// when the rank holds, [`BrokenCell<T>`] otherwise.
-pub trait RankedShape<R, T> {
-    type Out;
-}
-impl<R: typenum::IsEqual<UTerm>, T> RankedShape<R, T> for HNil
-where
-    typenum::Eq<R, UTerm>: Pick<HNil, BrokenCell<T>>,
-{
-    type Out = <typenum::Eq<R, UTerm> as Pick<HNil, BrokenCell<T>>>::Out;
-}
-impl<H, N, R, T> RankedShape<R, T> for HCons<H, N>
-where
-    HCons<H, N>: ListRank,
-    <HCons<H, N> as ListRank>::Rank: RankIs<R>,
-    <<HCons<H, N> as ListRank>::Rank as RankIs<R>>::Out: Pick<HCons<H, N>, BrokenCell<T>>,
-{
-    type Out = <<<HCons<H, N> as ListRank>::Rank as RankIs<R>>::Out as Pick<HCons<H, N>, BrokenCell<T>>>::Out;
-}
+    /// Is `R` the rank `Self` a cell must have (one more than its next cell's,
+    /// a `UInt` or `NoRank`), and within [`MAX_RANK`]? `B1` or `B0`.
+    pub trait RankIs<R> {
+        type Out;
+    }
+    impl<R> RankIs<R> for NoRank {
+        type Out = typenum::B0;
+    }
+    impl<U, B, R> RankIs<R> for UInt<U, B>
+    where
+        R: typenum::IsEqual<UInt<U, B>> + typenum::IsLessOrEqual<MaxRank>,
+        typenum::Eq<R, UInt<U, B>>: core::ops::BitAnd<typenum::LeEq<R, MaxRank>>,
+    {
+        type Out = typenum::And<typenum::Eq<R, UInt<U, B>>, typenum::LeEq<R, MaxRank>>;
+    }
 
-/// `A` on `B1`, `B` on `B0`.
-pub trait Pick<A, B> {
-    type Out;
+    /// The shape `Uncons` sees of cell `T` of rank `R` with shape `Self`: `Self`
+    /// when the rank holds, [`BrokenCell<T>`] otherwise.
+    pub trait RankedShape<R, T> {
+        type Out;
+    }
+    impl<R: typenum::IsEqual<UTerm>, T> RankedShape<R, T> for HNil
+    where
+        typenum::Eq<R, UTerm>: Pick<HNil, BrokenCell<T>>,
+    {
+        type Out = <typenum::Eq<R, UTerm> as Pick<HNil, BrokenCell<T>>>::Out;
+    }
+    impl<H, N, R, T> RankedShape<R, T> for HCons<H, N>
+    where
+        HCons<H, N>: ListRank,
+        <HCons<H, N> as ListRank>::Rank: RankIs<R>,
+        <<HCons<H, N> as ListRank>::Rank as RankIs<R>>::Out: Pick<HCons<H, N>, BrokenCell<T>>,
+    {
+        type Out = <<<HCons<H, N> as ListRank>::Rank as RankIs<R>>::Out as Pick<HCons<H, N>, BrokenCell<T>>>::Out;
+    }
+
+    /// `A` on `B1`, `B` on `B0`.
+    pub trait Pick<A, B> {
+        type Out;
+    }
+    impl<A, B> Pick<A, B> for typenum::B1 {
+        type Out = A;
+    }
+    impl<A, B> Pick<A, B> for typenum::B0 {
+        type Out = B;
+    }
 }
-impl<A, B> Pick<A, B> for typenum::B1 {
-    type Out = A;
-}
-impl<A, B> Pick<A, B> for typenum::B0 {
-    type Out = B;
-}
+use rank::*;
 
 /// Most fields a record may have.
 pub const MAX_FIELDS: usize = 16;

@@ -1,10 +1,12 @@
 //! EL2 entry: per-CPU stacks, BSS, vectors, traps configuration, and the EL2
-//! stage-1 identity map (device memory below 1 GiB, normal memory above).
+//! stage-1 identity map of the accepted board (device memory for its device
+//! range, normal memory for its RAM).
 use core::arch::global_asm;
 
 use aarch64_cpu::registers::*;
 
 use hypervisor::stage2::Table;
+use programs::board::ACCEPTED;
 
 /// Per-CPU stack size (must match STACK_SIZE in link.ld).
 pub const STACK_SIZE: usize = 0x1_0000;
@@ -92,6 +94,11 @@ el2_cpu_setup:
 #[repr(transparent)]
 struct El2Table(Table);
 
+/// The EL2 identity map of the accepted board, in 1 GiB blocks: Device
+/// memory for every GiB the board's device range touches, Normal memory for
+/// every GiB its RAM touches (the device tree, this image, the partitions).
+/// A board whose RAM and devices share a GiB, or that reaches past the 39-bit
+/// space this table maps, fails the image's build.
 const fn el2_l1() -> Table {
     // Block descriptor: valid, block (bit1 = 0), AttrIndx, AP = EL2 RW, SH, AF.
     const AF: u64 = 1 << 10;
@@ -99,11 +106,34 @@ const fn el2_l1() -> Table {
     const XN: u64 = 1 << 54;
     const DEVICE: u64 = 0 << 2; // MAIR attr 0
     const NORMAL: u64 = 1 << 2; // MAIR attr 1
+    const GIB: u64 = 1 << 30;
+    let board = ACCEPTED.board();
     let mut t = Table::EMPTY;
-    // 0..1 GiB: MMIO (GIC, UART, RTC, ...).
-    t.0[0] = 0b01 | DEVICE | AF | XN; // output address 0
-    // 1..2 GiB: RAM (DTB, this image, partition RAM).
-    t.0[1] = 0x4000_0000 | 0b01 | NORMAL | AF | SH_INNER;
+    let ranges = [
+        (board.device_base(), board.device_size(), DEVICE | AF | XN),
+        (board.ram_base(), board.ram_size(), NORMAL | AF | SH_INNER),
+    ];
+    let mut r = 0;
+    while r < ranges.len() {
+        let (base, size, attrs) = ranges[r];
+        if size > 0 {
+            let (first, last) = (base / GIB, (base + (size - 1)) / GIB);
+            assert!(
+                last < 512,
+                "the EL2 identity map covers 512 GiB (39-bit addresses): the board's RAM or device range reaches past it"
+            );
+            let mut g = first;
+            while g <= last {
+                assert!(
+                    t.0[g as usize] == 0,
+                    "the EL2 identity map uses 1 GiB blocks: the board's RAM and device range share a GiB"
+                );
+                t.0[g as usize] = (g * GIB) | 0b01 | attrs;
+                g += 1;
+            }
+        }
+        r += 1;
+    }
     t
 }
 

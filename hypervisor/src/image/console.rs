@@ -1,11 +1,32 @@
-//! The real PL011 UART of the board (QEMU virt: 0x0900_0000), polled.
+//! The board's real PL011 UART, polled: the accepted map's first `Pl011`
+//! (QEMU virt: `uart0` at 0x0900_0000).
 use core::fmt::{self, Write};
 use core::ptr::{read_volatile, write_volatile};
 
+use programs::KindInfo;
+use programs::board::{ACCEPTED, Pl011};
 use spin::Mutex;
 
-/// Physical address of the board's UART (mapped as device memory at EL2).
-pub const UART_BASE: usize = 0x0900_0000;
+/// Physical address of the board's UART (mapped as device memory at EL2):
+/// the first `Pl011` of the accepted map, a trapped kind, so partitions see
+/// it only through their emulated instances and its interrupt is never
+/// routed to one (`InterruptsRouted` routes passed-through devices' only).
+pub const UART_BASE: usize = {
+    let devices = ACCEPTED.devices();
+    let mut i = 0;
+    while i < devices.len() && !devices[i].kind().is(&KindInfo::of::<Pl011>()) {
+        i += 1;
+    }
+    assert!(
+        i < devices.len(),
+        "the hypervisor's console is the accepted map's first Pl011: add one to the board's `devices!`"
+    );
+    assert!(
+        matches!(devices[i].kind().access(), programs::KindAccess::Trapped),
+        "the hypervisor's console Pl011 must be trapped: a passed-through UART belongs to one partition"
+    );
+    devices[i].base() as usize
+};
 const DR: usize = 0x000;
 const FR: usize = 0x018;
 const FR_TXFF: u32 = 1 << 5;
