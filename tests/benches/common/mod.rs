@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod configs;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,6 +14,9 @@ use std::process::Command;
 pub struct Bench {
     root: PathBuf,
     crates: Vec<String>,
+    /// The tree whose `typevm` and `programs` the crates use: this
+    /// repository, or another revision of it (`before_after`).
+    engine: PathBuf,
 }
 
 /// One measured compile.
@@ -24,19 +29,25 @@ pub struct Sample {
 impl Bench {
     /// A fresh scratch workspace under `target/bench-crates/<name>`.
     pub fn new(name: &str) -> Bench {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-        let root = repo.join("target/bench-crates").join(name);
+        Bench::on_engine(name, &repo())
+    }
+
+    /// A fresh scratch workspace whose crates use the `typevm` and
+    /// `programs` of the tree at `engine` (and its `Cargo.lock`).
+    pub fn on_engine(name: &str, engine: &Path) -> Bench {
+        let root = repo().join("target/bench-crates").join(name);
         let _ = std::fs::remove_dir_all(root.join("crates"));
         std::fs::create_dir_all(root.join("crates")).unwrap();
         Bench {
             root,
             crates: Vec::new(),
+            engine: engine.to_path_buf(),
         }
     }
 
     /// Add a crate whose `src/lib.rs` is `source`.
     pub fn add(&mut self, name: &str, source: &str) {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let repo = &self.engine;
         let dir = self.root.join("crates").join(name);
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(
@@ -61,9 +72,8 @@ impl Bench {
             format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
         )
         .unwrap();
-        // The repository's Cargo.lock pins the dependencies the same way.
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let _ = std::fs::copy(repo.join("Cargo.lock"), self.root.join("Cargo.lock"));
+        // The engine's Cargo.lock pins the dependencies the same way.
+        let _ = std::fs::copy(self.engine.join("Cargo.lock"), self.root.join("Cargo.lock"));
         let first = &self.crates[0];
         let status = Command::new("cargo")
             .args(["check", "-q", "-p", first])
@@ -102,6 +112,11 @@ impl Bench {
     pub fn root(&self) -> &Path {
         &self.root
     }
+}
+
+/// This repository's root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 /// Time one command in `dir`: wall seconds and peak RSS.
