@@ -283,6 +283,18 @@ macro_rules! registers {
             type Get = $x;
             type Set<V> = Regs<$($b,)* V $(, $a)*, Mem, Lg>;
         }
+        /// `Load<Rn>`: `[s..] -> [s.., rn]`.
+        impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg, S, B, A> Execute<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, S, B, A>
+            for Load<$r>
+        {
+            type Next = Vm<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, HCons<$x, S>, B, A>;
+        }
+        /// `Store<Rn>`: `[s.., x] -> [s..]`, `rn = x`.
+        impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg, V, S, B, A>
+            Execute<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>, HCons<V, S>, B, A> for Store<$r>
+        {
+            type Next = Vm<Regs<$($b,)* V $(, $a)*, Mem, Lg>, S, B, A>;
+        }
         impl Instr for Load<$r> { const OP: Op = Op::Load($i); }
         impl Instr for Store<$r> { const OP: Op = Op::Store($i); }
         impl Instr for TestBit<$r> { const OP: Op = Op::TestBit($i); }
@@ -336,20 +348,9 @@ impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Swap {
 impl<X, Y, R, S, B, A> Execute<R, HCons<Y, HCons<X, S>>, B, A> for Over {
     type Next = Vm<R, HCons<X, HCons<Y, HCons<X, S>>>, B, A>;
 }
-/// `Load<Rn>`: `[s..] -> [s.., rn]`.
-impl<Rn, R, S, B, A> Execute<R, S, B, A> for Load<Rn>
-where
-    Rn: Register<R>,
-{
-    type Next = Vm<R, HCons<RegGet<Rn, R>, S>, B, A>;
-}
-/// `Store<Rn>`: `[s.., x] -> [s..]`, `rn = x`.
-impl<Rn, X, R, S, B, A> Execute<R, HCons<X, S>, B, A> for Store<Rn>
-where
-    Rn: Register<R>,
-{
-    type Next = Vm<RegSet<Rn, R, X>, S, B, A>;
-}
+// `Load<Rn>` and `Store<Rn>` match the register file's fields directly (one
+// impl per register, in `registers!` above): no `Register` goal and no
+// projection left in the next machine for the solver to normalize.
 
 /// Stack underflow for instructions that pop one value.
 macro_rules! needs_one {
