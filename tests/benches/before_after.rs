@@ -25,9 +25,12 @@ devices: 0x0800_0000 + 0x3800_0000; image: 0x4020_0000 + 0x0100_0000; } }\n";
 fn export(rev: &str) -> PathBuf {
     let repo = repo();
     let dir = repo.join("target/bench-engines").join(rev);
-    if dir.join("Cargo.toml").exists() {
+    // Written last: a directory without it is an interrupted export.
+    let done = dir.join(".exported");
+    if done.exists() {
         return dir;
     }
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let archive = Command::new("git")
         .args(["archive", "--format=tar", rev])
@@ -48,85 +51,80 @@ fn export(rev: &str) -> PathBuf {
     use std::io::Write;
     tar.stdin.take().unwrap().write_all(&archive.stdout).unwrap();
     assert!(tar.wait().unwrap().success(), "tar could not unpack `{rev}`");
+    std::fs::write(&done, rev).unwrap();
     dir
 }
 
-/// A row: its name, the source on each engine, and this engine's ticks.
+/// A row: its name, its source on the engine before (none when that engine
+/// cannot run it) and on this tree, and this engine's ticks.
 struct Row {
     name: String,
     before: Option<String>,
     after: String,
-    ticks: Option<u64>,
+    ticks: u64,
 }
 
-fn sum_to(n: u64) -> String {
-    format!(
-        "use frunk::HList;\nuse programs::examples::SumTo;\ntypevm::check!(SumTo, input = HList![typevm::num!({n})]);\n"
-    )
+impl Row {
+    /// A configuration: the same source on both engines but for the board line.
+    fn config(name: String, source: impl Fn(&str) -> String) -> Row {
+        let after = source(BOARD);
+        Row {
+            name,
+            before: Some(source(BOARD_BEFORE)),
+            ticks: ticks(&after),
+            after,
+        }
+    }
+
+    /// SumTo on `n`, on both engines or (`both` false) on this one only.
+    fn sum_to(name: &str, n: u64, both: bool) -> Row {
+        Row {
+            name: name.into(),
+            before: both.then(|| sum_to(n)),
+            after: sum_to(n),
+            ticks: sum_to_ticks(n),
+        }
+    }
+}
+
+/// A measured row's cell: seconds above the empty crate and peak MB, or why not.
+fn cell(sample: &Result<Sample, String>, empty: Sample) -> (String, String) {
+    match sample {
+        Ok(s) => (
+            format!("{:.2}", s.seconds - empty.seconds),
+            format!("{:.0}", s.max_rss_mb),
+        ),
+        Err(e) => (format!("failed: {}", e.lines().next().unwrap_or("")), String::new()),
+    }
 }
 
 fn main() {
     let runs = runs(1);
     let rev = std::env::var("BENCH_BEFORE").unwrap_or_else(|_| "3296f72".into());
-    let max_states = std::env::var("BENCH_MAX_STATES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(32);
-    let max_devices = max_size("BENCH_MAX_DEVICES");
+    let max_states = max_size("BENCH_MAX_STATES", 32);
+    let max_devices = max_size("BENCH_MAX_DEVICES", usize::MAX);
     let engine_before = export(&rev);
 
     let (names, edges, devs) = owned();
-    let mut rows = vec![Row {
-        name: "board (5 states, 8 transitions, 4 devices)".into(),
-        before: Some(checked(STATES, &names, &edges, &devs, BOARD_BEFORE)),
-        after: checked(STATES, &names, &edges, &devs, BOARD),
-        ticks: Some(ticks(&checked(STATES, &names, &edges, &devs, BOARD))),
-    }];
+    let mut rows = vec![Row::config(
+        "board (5 states, 8 transitions, 4 devices)".into(),
+        |board| checked(STATES, &names, &edges, &devs, board),
+    )];
     for n in [37, 64, 128].into_iter().filter(|&n| n <= max_devices) {
-        rows.push(Row {
-            name: format!("{n}-device map"),
-            before: Some(many_devices(n, BOARD_BEFORE)),
-            after: many_devices(n, BOARD),
-            ticks: Some(ticks(&many_devices(n, BOARD))),
-        });
+        rows.push(Row::config(format!("{n}-device map"), |board| many_devices(n, board)));
     }
     for n in [16, 32, 64].into_iter().filter(|&n| n <= max_states) {
-        rows.push(Row {
-            name: format!("dense {n}-state table"),
-            before: Some(dense_lifecycle(n)),
-            after: dense_lifecycle(n),
-            ticks: Some(ticks(&dense_lifecycle(n))),
-        });
+        rows.push(Row::config(format!("dense {n}-state table"), |_| dense_lifecycle(n)));
     }
     for (order, reversed) in [("first-to-last", false), ("last-first", true)] {
-        rows.push(Row {
-            name: format!("64-state chain, {order}"),
-            before: Some(chain(64, reversed)),
-            after: chain(64, reversed),
-            ticks: Some(ticks(&chain(64, reversed))),
-        });
+        rows.push(Row::config(format!("64-state chain, {order}"), |_| chain(64, reversed)));
     }
     // SumTo on 4,761 was 100,000 ticks on the engine before (21 per loop
     // pass); on 9,091 it is 100,000 ticks now (11 per pass), which the
     // engine before cannot run within its default budget of 131,071.
-    rows.push(Row {
-        name: "SumTo 4,761 (100k ticks before)".into(),
-        before: Some(sum_to(4_761)),
-        after: sum_to(4_761),
-        ticks: Some(11 * 4_761 + 5),
-    });
-    rows.push(Row {
-        name: "SumTo 9,091 (100k ticks now)".into(),
-        before: None,
-        after: sum_to(9_091),
-        ticks: Some(11 * 9_091 + 5),
-    });
-    rows.push(Row {
-        name: "the article's loop, SumTo 255".into(),
-        before: Some(sum_to(255)),
-        after: sum_to(255),
-        ticks: Some(11 * 255 + 5),
-    });
+    rows.push(Row::sum_to("SumTo 4,761 (100k ticks before)", 4_761, true));
+    rows.push(Row::sum_to("SumTo 9,091 (100k ticks now)", 9_091, false));
+    rows.push(Row::sum_to("the article's loop, SumTo 255", 255, true));
 
     let mut before = Bench::on_engine("before_after_before", &engine_before);
     let mut after = Bench::new("before_after_after");
@@ -155,26 +153,22 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for (i, row) in rows.iter().enumerate() {
         let crate_name = format!("row_{i}");
-        let b = row.before.as_ref().map(|_| {
-            before
-                .median(&crate_name, runs)
-                .map(|s| (s.seconds - empty_before.seconds, s.max_rss_mb))
-        });
-        let a = after
-            .median(&crate_name, runs)
-            .map(|s| (s.seconds - empty_after.seconds, s.max_rss_mb));
-        let cell = |r: &Option<Result<(f64, f64), String>>| match r {
-            None => ("n/a".to_string(), "".to_string()),
-            Some(Ok((s, m))) => (format!("{s:.2}"), format!("{m:.0}")),
-            Some(Err(e)) => (format!("failed: {}", e.lines().next().unwrap_or("")), "".to_string()),
-        };
-        let (bs, bm) = cell(&b);
-        let (as_, am) = cell(&Some(a.clone()));
+        let b = row.before.as_ref().map(|_| before.median(&crate_name, runs));
+        let a = after.median(&crate_name, runs);
+        let (bs, bm) = b
+            .as_ref()
+            .map_or(("n/a".into(), String::new()), |b| cell(b, empty_before));
+        let (as_, am) = cell(&a, empty_after);
         let ratio = match (&b, &a) {
-            (Some(Ok((x, _))), Ok((y, _))) if *y > 0.0 => format!("{:.1}x", x / y),
-            _ => "".to_string(),
+            (Some(Ok(x)), Ok(y)) if y.seconds > empty_after.seconds => format!(
+                "{:.1}x",
+                (x.seconds - empty_before.seconds) / (y.seconds - empty_after.seconds)
+            ),
+            _ => String::new(),
         };
-        let ticks = row.ticks.map(|t| t.to_string()).unwrap_or_default();
-        println!("| {} | {ticks} | {bs} | {bm} | {as_} | {am} | {ratio} |", row.name);
+        println!(
+            "| {} | {} | {bs} | {bm} | {as_} | {am} | {ratio} |",
+            row.name, row.ticks
+        );
     }
 }

@@ -10,13 +10,9 @@
 //! those deltas.
 
 mod common;
+use common::configs::{sum_to, sum_to_ticks};
 use common::*;
 use std::path::Path;
-
-/// SumTo on `n` takes `11 n + 5` ticks: 11 per loop pass (a jump is one tick).
-fn ticks_of(n: u64) -> u64 {
-    11 * n + 5
-}
 
 /// A crate that runs the SumTo loop on `n` inside a program of the loop's
 /// 14 instructions followed by `pad` instructions it never executes.
@@ -42,15 +38,9 @@ fn main() {
     let mut cases = Vec::new();
     for &target in &sizes {
         let n = (target - 5).div_ceil(11);
-        let ticks = ticks_of(n);
+        let ticks = sum_to_ticks(n);
         let name = format!("vm_{target}");
-        b.add(
-            &name,
-            &format!(
-                "use frunk::HList;\nuse programs::examples::SumTo;\n\
-                 typevm::check!(SumTo, input = HList![typevm::num!({n})]);\n"
-            ),
-        );
+        b.add(&name, &sum_to(n));
         cases.push((name, n, ticks));
     }
     // The same loop inside a 14- and a 214-instruction program, each also
@@ -62,11 +52,7 @@ fn main() {
         b.add(&format!("len_{len}_short"), &padded_loop(10, pad));
     }
     // The article's loop (sum 1..255) in this engine: SumTo on 255.
-    b.add(
-        "article_loop",
-        "use frunk::HList;\nuse programs::examples::SumTo;\n\
-         typevm::check!(SumTo, input = HList![typevm::num!(255)]);\n",
-    );
+    b.add("article_loop", &sum_to(255));
     // The same loop as a const fn, at the largest size and at 100x it (const
     // eval is too fast to time at the smaller sizes).
     let const_src = |n: u64| {
@@ -161,12 +147,12 @@ fn ticks_fit(b: &Bench, runs: usize, empty: Sample, cases: &Cases) -> (f64, f64,
 /// Per tick against program length: the long run minus the short run of the
 /// same program, per tick of difference.
 fn length(b: &Bench, runs: usize, length_n: u64) {
-    let t = (ticks_of(length_n) - ticks_of(10)) as f64;
+    let t = (sum_to_ticks(length_n) - sum_to_ticks(10)) as f64;
     println!();
     println!(
         "per tick against program length: the same loop, {} ticks minus {} (the program's own cost)",
-        ticks_of(length_n),
-        ticks_of(10)
+        sum_to_ticks(length_n),
+        sum_to_ticks(10)
     );
     println!("| program | instructions | 10 passes (s) | {length_n} passes (s) | µs per tick |");
     println!("|---|---:|---:|---:|---:|");
@@ -283,7 +269,7 @@ fn article(b: &Bench, runs: usize, empty: Sample) {
     );
     println!(
         "| typevm, SumTo 255 ({} ticks) | {:.2} | {:.2} | {:.0} |",
-        ticks_of(255),
+        sum_to_ticks(255),
         ours.seconds,
         our_cost,
         ours.max_rss_mb

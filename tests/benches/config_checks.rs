@@ -180,11 +180,11 @@ fn main() {
     let board_only = std::env::var("BENCH_PARTS").is_ok_and(|p| p == "board");
     let state_sizes: Vec<usize> = [5usize, 16, 32, 64]
         .into_iter()
-        .filter(|&n| n <= max_size("BENCH_MAX_STATES") && !board_only)
+        .filter(|&n| n <= max_size("BENCH_MAX_STATES", usize::MAX) && !board_only)
         .collect();
     let device_sizes: Vec<usize> = [4usize, 16, 37, 64, 128]
         .into_iter()
-        .filter(|&n| n <= max_size("BENCH_MAX_DEVICES") && !board_only)
+        .filter(|&n| n <= max_size("BENCH_MAX_DEVICES", usize::MAX) && !board_only)
         .collect();
     for &n in &state_sizes {
         b.add(&format!("lifecycle_{n}"), &dense_lifecycle(n));

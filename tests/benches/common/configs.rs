@@ -1,6 +1,6 @@
-//! The configurations the compile-time benchmarks generate: the QEMU virt
-//! board's small configuration, dense lifecycle tables, chains and device
-//! maps. `board` is the line that declares the board, which differs between
+//! The crates the compile-time benchmarks generate: the QEMU virt board's
+//! small configuration, dense lifecycle tables, chains, device maps, and
+//! SumTo runs. `board` is the line that declares the board, which differs between
 //! engine revisions (`before_after` compiles the same configurations on the
 //! engine issue 8 started from).
 
@@ -138,10 +138,20 @@ pub fn ticks(source: &str) -> u64 {
         .sum()
 }
 
-/// The largest size to run, from the environment variable `var` (no cap when unset).
-pub fn max_size(var: &str) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(usize::MAX)
+/// The largest size to run: the environment variable `var`, or `default` when unset.
+pub fn max_size(var: &str, default: usize) -> usize {
+    std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+/// A crate that runs `programs::examples::SumTo` on `n` in the trait solver.
+pub fn sum_to(n: u64) -> String {
+    format!(
+        "use frunk::HList;\nuse programs::examples::SumTo;\n\
+         typevm::check!(SumTo, input = HList![typevm::num!({n})]);\n"
+    )
+}
+
+/// SumTo on `n` takes `11 n + 5` ticks: 11 per loop pass (a jump is one tick).
+pub fn sum_to_ticks(n: u64) -> u64 {
+    11 * n + 5
 }
