@@ -108,6 +108,12 @@ typevm::program! {
         Push<U5>, Store<R4>, Push<U6>, Store<R5>, Push<U7>, Store<R6>, Push<U8>, Store<R7>,
         Load<R7>, Load<R0>, Halt,
     ];
+    // Every register read back (Load/Store match the register file per register).
+    LoadEveryRegister = [
+        Push<U1>, Store<R0>, Push<U2>, Store<R1>, Push<U3>, Store<R2>, Push<U4>, Store<R3>,
+        Push<U5>, Store<R4>, Push<U6>, Store<R5>, Push<U7>, Store<R6>, Push<U8>, Store<R7>,
+        Load<R0>, Load<R1>, Load<R2>, Load<R3>, Load<R4>, Load<R5>, Load<R6>, Load<R7>, Halt,
+    ];
     AddMax = [Push<num!(0xffff_ffff_ffff_fffe)>, Push<U1>, Add, Halt];
     AddOverflow = [Push<num!(0xffff_ffff_ffff_ffff)>, Push<U1>, Add, Halt];
     AddCarryChain = [Push<num!(0x00ff_ffff_ffff_ffff)>, Push<U1>, Add, Halt];
@@ -193,6 +199,7 @@ typevm::program! {
     // A jump to itself: one tick per pass, never halts.
     JmpSelf = [Push<U1>, Jmp<Back<U0>>];
     PopEmpty = [Pop, Halt];
+    StoreEmpty = [Store<R3>, Halt];
     AddOneOperand = [Push<U1>, Add, Halt];
     AddList = [Push<HList![U1]>, Push<U1>, Add, Halt];
     UnconsNumber = [Push<U1>, Uncons, Halt];
@@ -260,6 +267,16 @@ same!(stack_ops: StackOps => |s: &Snapshot| {
 });
 same!(all_registers: AllRegisters => |s: &Snapshot| {
     assert_eq!(s.regs.map(|v| v.num().unwrap()), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+same!(load_every_register: LoadEveryRegister => |s: &Snapshot| {
+    assert_eq!(s.verdict.status, Status::Halted);
+    let mut rest = s.stack;
+    for expected in (1..=8).rev() {
+        let (head, tail) = rest.uncons().expect("eight values on the stack");
+        assert_eq!(head.num(), Some(expected));
+        rest = tail;
+    }
+    assert!(rest.uncons().is_none(), "only the eight registers' values");
 });
 same!(add_max: AddMax => halted_with(u64::MAX));
 same!(add_overflow: AddOverflow => faulted("typevm", "arithmetic overflow"));
@@ -365,6 +382,7 @@ same!(falls_off_end: FallsOffEnd => |s: &Snapshot| {
     assert_eq!(s.verdict.pc, 1);
 });
 same!(pop_empty: PopEmpty => faulted("typevm", "stack underflow"));
+same!(store_empty: StoreEmpty => faulted("typevm", "stack underflow"));
 same!(add_one_operand: AddOneOperand => faulted("typevm", "stack underflow"));
 same!(add_list: AddList => faulted("typevm", "`{op}` expects a number"));
 same!(uncons_number: UnconsNumber => faulted("typevm", "`{op}` expects a list"));

@@ -279,7 +279,6 @@ use regs::*;
 macro_rules! registers {
     ($($r:ident $i:literal: [$($b:ident),*] $x:ident [$($a:ident),*];)*) => {$(
         impl<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg> Register<Regs<X0, X1, X2, X3, X4, X5, X6, X7, Mem, Lg>> for $r {
-            const INDEX: u8 = $i;
             type Get = $x;
             type Set<V> = Regs<$($b,)* V $(, $a)*, Mem, Lg>;
         }
@@ -1061,7 +1060,6 @@ mod rules {
 
     /// Read and write one register of a register file.
     pub trait Register<Regs> {
-        const INDEX: u8;
         type Get;
         type Set<V>;
     }
